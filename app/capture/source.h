@@ -1,0 +1,53 @@
+/* A frame source: a camera, a still image, a video file or the test scene.
+ * Each kind is a driver, a const struct of function pointers; the capture
+ * thread owns the instance and is the only thread that calls into it. */
+#ifndef SC_SOURCE_H
+#define SC_SOURCE_H
+
+#include "app/frame.h"
+#include "engine/status.h"
+
+struct sc_source_request {
+    const char *spec;   /* device path, file name or "test"; NULL = driver default */
+    int w, h;           /* wanted size; 0 = the driver's default */
+    double fps;         /* wanted rate; 0 = the driver's default */
+    int paced;          /* files only: 1 = deliver at the file's own rate (live view),
+                           0 = as fast as read (batch) */
+};
+
+struct sc_source_info {
+    int w, h;           /* the size frames will have (what the source could give) */
+    double fps;         /* nominal rate, 0 if unknown */
+    char name[256];     /* what is open, for messages ("/dev/video0 (Fake Camera)") */
+};
+
+struct sc_source_driver {
+    const char *name;   /* "v4l2", "image", "video", "test" */
+
+    /* Capture thread. Opens the source; on success *priv is the instance and
+     * *info what was negotiated. On failure returns an error status with one
+     * sentence in err (what, which device/file, what to do); *priv untouched.
+     * SC_ERR_BUSY, SC_ERR_NOT_FOUND, SC_ERR_DEVICE_LOST tell the caller
+     * whether retrying later makes sense. */
+    enum sc_status (*open)(void **priv, const struct sc_source_request *req,
+                           struct sc_source_info *info, struct sc_error *err);
+
+    /* Capture thread. Waits (poll or sleep, never a spin) at most timeout_ms
+     * for the next frame and converts it into dst, whose rgb buffer the caller
+     * allocated for info->w x info->h. Sets dst->pts_us (CLOCK_MONOTONIC
+     * capture time) and dst->seq. Returns SC_OK, SC_AGAIN on timeout, SC_EOF
+     * when a file ends, SC_ERR_DEVICE_LOST on unplug (ENODEV/EIO), or another
+     * error with a sentence in err. Never allocates per frame. */
+    enum sc_status (*read)(void *priv, struct sc_frame *dst, int timeout_ms,
+                           struct sc_error *err);
+
+    /* Capture thread. Releases everything open acquired; priv may be NULL. */
+    void (*close)(void *priv);
+};
+
+extern const struct sc_source_driver sc_source_v4l2;
+extern const struct sc_source_driver sc_source_image;
+extern const struct sc_source_driver sc_source_video;
+extern const struct sc_source_driver sc_source_test;
+
+#endif

@@ -1,0 +1,10 @@
+#include "app/frame.h"
+
+#include <time.h>
+
+int64_t sc_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}

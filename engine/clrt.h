@@ -1,0 +1,47 @@
+/* OpenCL runtime: device discovery and choice, context and queue, program
+ * builds. Private to the engine; the engine's public API is engine.h. */
+#ifndef SC_CLRT_H
+#define SC_CLRT_H
+
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+#include <stdio.h>
+
+#include "engine/status.h"
+
+struct sc_clrt {
+    cl_platform_id platform;
+    cl_device_id device;
+    cl_context ctx;
+    cl_command_queue queue;
+    char device_name[256];
+    char driver[256];         /* platform name + driver version */
+    cl_ulong max_alloc;       /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
+    cl_ulong global_mem;      /* CL_DEVICE_GLOBAL_MEM_SIZE */
+    size_t max_wg;            /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
+    int has_fp16;
+};
+
+/* Opens device `index` in the global list (-1: a GPU first, else the
+ * first device). The list spans all platforms, in the order
+ * sc_clrt_list_devices prints. */
+enum sc_status sc_clrt_init(struct sc_clrt *rt, int index, int profiling,
+                            struct sc_error *err);
+void sc_clrt_free(struct sc_clrt *rt);
+
+/* Prints every device with its index; returns the count or an error. */
+enum sc_status sc_clrt_list_devices(FILE *out, struct sc_error *err);
+
+/* Builds a program from sources; on a compile error err holds the build log. */
+enum sc_status sc_clrt_build(struct sc_clrt *rt, const char *const *srcs,
+                             int nsrcs, const char *options,
+                             cl_program *out, struct sc_error *err);
+
+/* A short name for an OpenCL error code ("CL_OUT_OF_RESOURCES"). */
+const char *sc_clrt_strerror(cl_int code);
+
+/* Sets err from a failed call: "<what> failed on <device>: <code>". */
+enum sc_status sc_clrt_fail(const struct sc_clrt *rt, struct sc_error *err,
+                            const char *what, cl_int code);
+
+#endif

@@ -1,0 +1,69 @@
+/* The style-transfer engine: one OpenCL device, every loaded style resident
+ * on it, activations allocated once per frame size. Not thread-safe: one
+ * thread (the processing thread) owns an engine. */
+#ifndef SC_ENGINE_H
+#define SC_ENGINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/model.h"
+#include "engine/status.h"
+
+#define SC_MIN_SIDE 16
+
+struct sc_engine;
+
+struct sc_engine_opts {
+    int cl_device;      /* index from sc_engine_list_devices, -1 = a GPU first */
+    int profiling;      /* time each layer (bench) */
+};
+
+enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opts *opts,
+                              struct sc_error *err);
+void sc_engine_free(struct sc_engine *e);
+
+/* Prints the OpenCL devices with their indices. */
+enum sc_status sc_engine_list_devices(FILE *out, struct sc_error *err);
+
+/* "NAME (PLATFORM DRIVER)" of the device in use. */
+const char *sc_engine_device_name(const struct sc_engine *e);
+
+/* Uploads a style's weights once; *index is its number for sc_engine_run.
+ * The model may be freed afterwards. */
+enum sc_status sc_engine_add_style(struct sc_engine *e, const struct sc_model *m,
+                                   int *index, struct sc_error *err);
+int sc_engine_style_count(const struct sc_engine *e);
+const char *sc_engine_style_name(const struct sc_engine *e, int index);
+
+/* Allocates the activations for w x h frames (done by run when the size
+ * changes; call it early to fail before a window opens). */
+enum sc_status sc_engine_prepare(struct sc_engine *e, int w, int h,
+                                 struct sc_error *err);
+
+/* Device memory the engine holds now (weights + activations), bytes. */
+uint64_t sc_engine_device_bytes(const struct sc_engine *e);
+
+struct sc_run_params {
+    float strength;     /* 0..1, 1 = fully stylized */
+    int keep_colors;    /* keep the input's colours */
+    int mirror;         /* flip the input horizontally */
+};
+
+/* Stylizes packed RGB w x h (rows of w*3 bytes) into out (same size). */
+enum sc_status sc_engine_run(struct sc_engine *e, int style, const uint8_t *in,
+                             int w, int h, const struct sc_run_params *p,
+                             uint8_t *out, struct sc_error *err);
+
+/* The network's raw output as floats 0..1, packed RGB at the full output
+ * size (*ow x *oh, which sc_arch_out_size gives); for references and tests. */
+enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *in,
+                                 int w, int h, float *out, int *ow, int *oh,
+                                 struct sc_error *err);
+
+/* Per-layer times of the last run in milliseconds (profiling only);
+ * returns the number of entries written (at most n). */
+int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names,
+                          int n);
+
+#endif
