@@ -1,2 +1,52 @@
+/* stylecam's entry point: parse, read settings once, run a command, exit. */
 #include <stdio.h>
-int main(void) { puts("stylecam: under construction"); return 0; }
+#include <stdlib.h>
+
+#include "app/cli.h"
+#include "app/commands.h"
+#include "app/config.h"
+#include "app/log.h"
+
+#ifndef SC_MODELS_SYSDIR
+#define SC_MODELS_SYSDIR "/usr/local/share/stylecam/models"
+#endif
+
+static int dispatch(struct sc_app *app)
+{
+    switch (app->opt->cmd) {
+    case SC_CMD_HELP: sc_cli_usage(stdout); return 0;
+    case SC_CMD_VERSION: puts("stylecam " SC_VERSION); return 0;
+    case SC_CMD_LIST_CL: return sc_cmd_list_cl(app);
+    case SC_CMD_LIST_STYLES: return sc_cmd_list_styles(app);
+    case SC_CMD_STYLIZE: return sc_cmd_stylize(app);
+    case SC_CMD_LIST_DEVICES:
+    case SC_CMD_LIVE:
+        break;
+    }
+    sc_err("Live camera mode is not part of this build yet; use 'stylecam stylize' "
+           "for images.");
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct sc_options opt;
+    char msg[512];
+    if (sc_cli_parse(argc, argv, &opt, msg, sizeof msg)) {
+        sc_err("%s", msg);
+        exit(2);
+    }
+    if (opt.verbose)
+        sc_log_set_level(SC_LOG_DEBUG);
+    struct sc_env env;
+    if (sc_env_read(&env, msg, sizeof msg)) {
+        sc_err("%s", msg);
+        exit(2);
+    }
+    static struct sc_app app;
+    app.opt = &opt;
+    app.env = &env;
+    app.cl_device = opt.cl_device >= 0 ? opt.cl_device : env.cl_device;
+    sc_styles_scan(&app.styles, opt.models, env.models, env.data_home, SC_MODELS_SYSDIR);
+    exit(dispatch(&app));
+}

@@ -1,0 +1,173 @@
+#include "app/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_MODELS = 256, OPT_CL_DEVICE, OPT_LIST_CL, OPT_LIST_STYLES, OPT_LIST_DEVICES,
+    OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
+    OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+    {"style", required_argument, NULL, 's'},
+    {"models", required_argument, NULL, OPT_MODELS},
+    {"cl-device", required_argument, NULL, OPT_CL_DEVICE},
+    {"list-cl-devices", no_argument, NULL, OPT_LIST_CL},
+    {"list-styles", no_argument, NULL, OPT_LIST_STYLES},
+    {"list-devices", no_argument, NULL, OPT_LIST_DEVICES},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"fps", required_argument, NULL, OPT_FPS},
+    {"input", required_argument, NULL, OPT_INPUT},
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"frames", required_argument, NULL, OPT_FRAMES},
+    {"strength", required_argument, NULL, OPT_STRENGTH},
+    {"keep-colors", no_argument, NULL, OPT_KEEP_COLORS},
+    {"mirror", no_argument, NULL, OPT_MIRROR},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"record-dir", required_argument, NULL, OPT_RECORD_DIR},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+void sc_cli_usage(FILE *out)
+{
+    fputs("usage: stylecam [options]                 live camera stylization\n"
+          "       stylecam stylize --style NAME [--models DIR] IN OUT\n"
+          "\n"
+          "  --style NAME          first style (default: the first on the search path)\n"
+          "  --models DIR[:DIR]    style folders (else $STYLECAM_MODELS, ./models,\n"
+          "                        $XDG_DATA_HOME/stylecam/models, the install's share)\n"
+          "  --list-styles         print the search path and the styles in it\n"
+          "  --cl-device N         OpenCL device (else $STYLECAM_CL_DEVICE, a GPU first)\n"
+          "  --list-cl-devices     print the OpenCL devices with their numbers\n"
+          "  --device PATH         camera (default: the first that can capture)\n"
+          "  --list-devices        print the cameras with their formats and sizes\n"
+          "  --size WxH            camera size (default 640x480; the nearest is taken)\n"
+          "  --fps N               camera rate\n"
+          "  --input FILE|test     a still image, a video file or the test scene\n"
+          "  --headless            no window; with --frames N, stop after N frames\n"
+          "  --strength 0-100      blend of stylized over original (default 100)\n"
+          "  --keep-colors         stylized luminance with the camera's colours\n"
+          "  --mirror              flip horizontally\n"
+          "  --record FILE         record the stylized stream (.mkv, or .mp4)\n"
+          "  --record-dir DIR      where R and S save clips and snapshots\n"
+          "  -v, --verbose         more messages\n", out);
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (*end != 'x' && *end != 'X')
+        return -1;
+    long b = strtol(end + 1, &end, 10);
+    if (*end || a < 16 || b < 16 || a > 16384 || b > 16384)
+        return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+static int parse_num(const char *s, double lo, double hi, double *v)
+{
+    char *end;
+    *v = strtod(s, &end);
+    return *end || end == s || !(*v >= lo && *v <= hi) ? -1 : 0;
+}
+
+static int bad(char *msg, size_t n, const char *opt, const char *val, const char *want)
+{
+    snprintf(msg, n, "Invalid %s '%s': expected %s.", opt, val, want);
+    return -1;
+}
+
+static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
+{
+    double v;
+    switch (c) {
+    case 's': o->style = optarg; return 0;
+    case OPT_MODELS: o->models = optarg; return 0;
+    case OPT_CL_DEVICE:
+        if (parse_num(optarg, 0, 1000, &v) || v != (int)v)
+            return bad(msg, n, "--cl-device", optarg, "a device number from --list-cl-devices");
+        o->cl_device = (int)v;
+        return 0;
+    case OPT_LIST_CL: o->cmd = SC_CMD_LIST_CL; return 0;
+    case OPT_LIST_STYLES: o->cmd = SC_CMD_LIST_STYLES; return 0;
+    case OPT_LIST_DEVICES: o->cmd = SC_CMD_LIST_DEVICES; return 0;
+    case OPT_DEVICE: o->device = optarg; return 0;
+    case OPT_SIZE:
+        return parse_size(optarg, &o->width, &o->height)
+                   ? bad(msg, n, "--size", optarg, "WIDTHxHEIGHT, e.g. 640x480") : 0;
+    case OPT_FPS:
+        if (parse_num(optarg, 1, 240, &v))
+            return bad(msg, n, "--fps", optarg, "a rate from 1 to 240");
+        o->fps = v;
+        return 0;
+    case OPT_INPUT: o->input = optarg; return 0;
+    case OPT_HEADLESS: o->headless = 1; return 0;
+    case OPT_FRAMES:
+        if (parse_num(optarg, 1, 1e12, &v))
+            return bad(msg, n, "--frames", optarg, "a positive number");
+        o->frames = (long)v;
+        return 0;
+    case OPT_STRENGTH:
+        if (parse_num(optarg, 0, 100, &v))
+            return bad(msg, n, "--strength", optarg, "a percentage from 0 to 100");
+        o->strength = (float)(v / 100.0);
+        return 0;
+    case OPT_KEEP_COLORS: o->keep_colors = 1; return 0;
+    case OPT_MIRROR: o->mirror = 1; return 0;
+    case OPT_RECORD: o->record = optarg; return 0;
+    case OPT_RECORD_DIR: o->record_dir = optarg; return 0;
+    case 'v': o->verbose = 1; return 0;
+    case 'h': o->cmd = SC_CMD_HELP; return 0;
+    case OPT_VERSION: o->cmd = SC_CMD_VERSION; return 0;
+    }
+    snprintf(msg, n, "Unknown option; run 'stylecam --help' for the list.");
+    return -1;
+}
+
+int sc_cli_parse(int argc, char **argv, struct sc_options *o, char *msg, size_t n)
+{
+    memset(o, 0, sizeof *o);
+    o->cl_device = -1;
+    o->strength = 1.0f;
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "stylize") == 0) {
+        o->cmd = SC_CMD_STYLIZE;
+        first = 2;
+    }
+    optind = first;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "s:vh", long_opts, NULL)) != -1) {
+        if (c == '?') {
+            snprintf(msg, n, "Unknown or incomplete option '%s'; run 'stylecam --help' "
+                     "for the list.", argv[optind - 1]);
+            return -1;
+        }
+        if (parse_opt(c, o, msg, n))
+            return -1;
+    }
+    int rest = argc - optind;
+    if (o->cmd == SC_CMD_STYLIZE) {
+        if (rest != 2 || !o->style) {
+            snprintf(msg, n, "stylize needs --style NAME, an input and an output: "
+                     "stylecam stylize --style NAME IN.png OUT.png");
+            return -1;
+        }
+        o->in = argv[optind];
+        o->out = argv[optind + 1];
+    } else if (rest > 0) {
+        snprintf(msg, n, "Unexpected argument '%s'; run 'stylecam --help' for usage.",
+                 argv[optind]);
+        return -1;
+    }
+    return 0;
+}

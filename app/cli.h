@@ -1,0 +1,43 @@
+/* Command-line parsing into one options struct; nothing is acted on here. */
+#ifndef SC_CLI_H
+#define SC_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum sc_command {
+    SC_CMD_LIVE,          /* default: camera -> stylize -> window */
+    SC_CMD_STYLIZE,       /* stylecam stylize IN OUT */
+    SC_CMD_LIST_CL,       /* --list-cl-devices */
+    SC_CMD_LIST_STYLES,   /* --list-styles */
+    SC_CMD_LIST_DEVICES,  /* --list-devices */
+    SC_CMD_HELP,
+    SC_CMD_VERSION,
+};
+
+struct sc_options {
+    enum sc_command cmd;
+    const char *style;       /* --style NAME */
+    const char *models;      /* --models DIR[:DIR...] */
+    int cl_device;           /* --cl-device N; -1 = not given */
+    const char *device;      /* --device PATH */
+    int width, height;       /* --size WxH; 0 = default */
+    double fps;              /* --fps N; 0 = default */
+    const char *input;       /* --input FILE|test */
+    int headless;            /* --headless */
+    long frames;             /* --frames N; 0 = unlimited */
+    float strength;          /* --strength 0..100 as 0..1 */
+    int keep_colors;         /* --keep-colors */
+    int mirror;              /* --mirror */
+    const char *record;      /* --record FILE */
+    const char *record_dir;  /* --record-dir DIR */
+    int verbose;             /* -v */
+    const char *in, *out;    /* stylize's positional arguments */
+};
+
+/* Parses argv; returns 0, or -1 with a one-sentence message in msg. */
+int sc_cli_parse(int argc, char **argv, struct sc_options *o, char *msg, size_t n);
+
+void sc_cli_usage(FILE *out);
+
+#endif

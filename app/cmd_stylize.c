@@ -1,0 +1,89 @@
+/* stylecam stylize --style NAME IN OUT: one image through the network. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app/commands.h"
+#include "app/image_io.h"
+#include "app/log.h"
+#include "engine/engine.h"
+
+int sc_cmd_list_cl(struct sc_app *app)
+{
+    struct sc_error err;
+    if (sc_engine_list_devices(stdout, &err)) {
+        sc_err("%s", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+int sc_cmd_list_styles(struct sc_app *app)
+{
+    sc_styles_print(&app->styles, stdout);
+    return 0;
+}
+
+/* Engine errors describe the frame; say which file it came from. */
+static void report(const char *path, struct sc_error *err)
+{
+    if (err->status == SC_ERR_TOO_LARGE || err->status == SC_ERR_ARG) {
+        err->msg[0] = (char)tolower((unsigned char)err->msg[0]);
+        sc_err("Cannot stylize %s: %s", path, err->msg);
+    } else {
+        sc_err("%s", err->msg);
+    }
+}
+
+static int run(struct sc_app *app, struct sc_engine *eng, const uint8_t *in, int w, int h,
+               struct sc_error *err)
+{
+    const struct sc_options *o = app->opt;
+    int i = sc_styles_find(&app->styles, o->style);
+    if (i < 0)
+        return sc_styles_unknown(&app->styles, o->style, err);
+    struct sc_model *m;
+    enum sc_status st = sc_styles_load(&app->styles, i, &m, err);
+    int idx = 0;
+    if (!st) {
+        st = sc_engine_add_style(eng, m, &idx, err);
+        sc_model_free(m);
+    }
+    if (st)
+        return st;
+    uint8_t *out = malloc((size_t)w * h * 3);
+    if (!out)
+        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory for a %dx%d image.", w, h);
+    struct sc_run_params p = {o->strength, o->keep_colors, o->mirror};
+    st = sc_engine_run(eng, idx, in, w, h, &p, out, err);
+    if (!st)
+        st = sc_image_save(o->out, out, w, h, err);
+    free(out);
+    return st;
+}
+
+int sc_cmd_stylize(struct sc_app *app)
+{
+    const struct sc_options *o = app->opt;
+    struct sc_error err;
+    sc_error_clear(&err);
+    uint8_t *in;
+    int w, h;
+    if (sc_image_load(o->in, &in, &w, &h, &err)) {
+        sc_err("%s", err.msg);
+        return 1;
+    }
+    struct sc_engine *eng = NULL;
+    struct sc_engine_opts eo = {.cl_device = app->cl_device};
+    enum sc_status st = sc_engine_init(&eng, &eo, &err);
+    if (!st)
+        st = run(app, eng, in, w, h, &err);
+    if (st)
+        report(o->in, &err);
+    else
+        sc_info("wrote %s (%dx%d, style %s, %s)", o->out, w, h, o->style,
+                sc_engine_device_name(eng));
+    sc_engine_free(eng);
+    sc_image_free(in);
+    return st ? 1 : 0;
+}

@@ -1,0 +1,21 @@
+/* The program's commands; each returns the process exit status (0 ok,
+ * 1 failure) after printing its own one-sentence error. */
+#ifndef SC_COMMANDS_H
+#define SC_COMMANDS_H
+
+#include "app/cli.h"
+#include "app/config.h"
+#include "app/styles.h"
+
+struct sc_app {
+    const struct sc_options *opt;
+    const struct sc_env *env;
+    struct sc_styles styles;
+    int cl_device;          /* --cl-device, else STYLECAM_CL_DEVICE, else -1 */
+};
+
+int sc_cmd_stylize(struct sc_app *app);
+int sc_cmd_list_cl(struct sc_app *app);
+int sc_cmd_list_styles(struct sc_app *app);
+
+#endif

@@ -1,0 +1,42 @@
+#include "app/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && v[0] ? v : fallback;
+}
+
+int sc_env_read(struct sc_env *env, char *msg, size_t msglen)
+{
+    memset(env, 0, sizeof *env);
+    const char *home = env_or("HOME", "/tmp");
+    snprintf(env->models, sizeof env->models, "%s", env_or("STYLECAM_MODELS", ""));
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && xdg[0])
+        snprintf(env->data_home, sizeof env->data_home, "%s", xdg);
+    else
+        snprintf(env->data_home, sizeof env->data_home, "%s/.local/share", home);
+    const char *vid = getenv("XDG_VIDEOS_DIR");
+    if (vid && vid[0])
+        snprintf(env->videos_dir, sizeof env->videos_dir, "%s", vid);
+    else
+        snprintf(env->videos_dir, sizeof env->videos_dir, "%s/Videos", home);
+    env->has_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+    env->cl_device = -1;
+    const char *dev = getenv("STYLECAM_CL_DEVICE");
+    if (dev && dev[0]) {
+        char *end;
+        long v = strtol(dev, &end, 10);
+        if (*end || v < 0 || v > 1000) {
+            snprintf(msg, msglen, "STYLECAM_CL_DEVICE='%s' is not a device number; "
+                     "run 'stylecam --list-cl-devices' to see them.", dev);
+            return -1;
+        }
+        env->cl_device = (int)v;
+    }
+    return 0;
+}

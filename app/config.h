@@ -1,0 +1,19 @@
+/* Settings from the environment, read once at start-up in one place. */
+#ifndef SC_CONFIG_H
+#define SC_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+
+struct sc_env {
+    char models[PATH_MAX];       /* STYLECAM_MODELS, "" if unset */
+    int cl_device;               /* STYLECAM_CL_DEVICE, -1 if unset */
+    char data_home[PATH_MAX];    /* $XDG_DATA_HOME or ~/.local/share */
+    char videos_dir[PATH_MAX];   /* $XDG_VIDEOS_DIR or ~/Videos */
+    int has_display;             /* DISPLAY or WAYLAND_DISPLAY set */
+};
+
+/* Fills env; returns 0, or -1 with a sentence in msg if a value is invalid. */
+int sc_env_read(struct sc_env *env, char *msg, size_t msglen);
+
+#endif

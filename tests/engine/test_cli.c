@@ -1,0 +1,271 @@
+/* stylecam stylize as a user runs it: outputs against the reference PNGs,
+ * and every input a user can get wrong ending in one sentence, exit 1. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+
+#include "tests/engine/stylefolder.h"
+#include "tests/engine/testutil.h"
+
+static char tmp[256], out_buf[8192], err_buf[8192];
+
+static const char *bin(void)
+{
+    const char *b = getenv("STYLECAM_BIN");
+    return b ? b : "./stylecam";
+}
+
+/* Runs stylecam with up to 8 arguments; returns its exit status. */
+static int run(const char *a1, const char *a2, const char *a3, const char *a4,
+               const char *a5, const char *a6, const char *a7)
+{
+    char *argv[] = {(char *)bin(), (char *)a1, (char *)a2, (char *)a3, (char *)a4,
+                    (char *)a5, (char *)a6, (char *)a7, NULL};
+    return sc_test_spawn(argv, out_buf, sizeof out_buf, err_buf, sizeof err_buf);
+}
+
+/* The error output is one line starting "stylecam: error: " and naming what. */
+static void expect_sentence(int rc, const char *n1, const char *n2)
+{
+    ck_assert_msg(rc == 1, "exit %d, stderr: %s", rc, err_buf);
+    ck_assert_msg(strncmp(err_buf, "stylecam: error: ", 17) == 0, "stderr: %s", err_buf);
+    char *nl = strchr(err_buf, '\n');
+    ck_assert_msg(nl && nl[1] == '\0', "more than one line: %s", err_buf);
+    ck_assert_msg(!n1 || strstr(err_buf, n1), "'%s' not in: %s", n1, err_buf);
+    ck_assert_msg(!n2 || strstr(err_buf, n2), "'%s' not in: %s", n2, err_buf);
+}
+
+static void path_in_tmp(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", tmp, name);
+}
+
+static void setup(void) { sc_test_tmpdir(tmp, sizeof tmp); }
+static void teardown(void) { sc_test_rmtree(tmp); }
+
+/* Compares OUT with the reference PNG (RGBA, full network size; the first
+ * w x h are the picture): within 1 level except a rare 2. */
+static void compare_png(const char *out, const char *ref, const char *what)
+{
+    int w, h, c, rw, rh, rc;
+    unsigned char *a = stbi_load(out, &w, &h, &c, 3);
+    unsigned char *b = stbi_load(ref, &rw, &rh, &rc, 3);
+    ck_assert_msg(a && b, "cannot load %s or %s", out, ref);
+    long twos = 0, n = (long)w * h * 3;
+    int worst = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w * 3; x++) {
+            int d = abs(a[y * w * 3 + x] - b[y * rw * 3 + x]);
+            worst = d > worst ? d : worst;
+            twos += d == 2;
+        }
+    printf("stylize %-34s max level diff %d, %ld of %ld values differ by 2\n", what, worst,
+           twos, n);
+    ck_assert_msg(worst <= 2, "%s: a value differs by %d levels", what, worst);
+    ck_assert_msg(twos * 1000 <= n, "%s: %ld values differ by 2 (more than 0.1%%)", what, twos);
+    stbi_image_free(a);
+    stbi_image_free(b);
+}
+
+START_TEST(test_stylize_matches_reference_pngs)
+{
+    char golden[1024], models[1024];
+    snprintf(golden, sizeof golden, "%s/golden", sc_test_shared());
+    snprintf(models, sizeof models, "%s/models", sc_test_shared());
+    DIR *d = opendir(golden);
+    ck_assert(d);
+    struct dirent *de;
+    int count = 0;
+    while ((de = readdir(d))) {
+        const char *name = de->d_name, *dot = strchr(name, '.');
+        size_t n = strlen(name);
+        if (!dot || n < 5 || strcmp(name + n - 4, ".png") != 0 || dot == name + n - 4)
+            continue;
+        char base[256], style[64], in[1400], ref[1400], out[600];
+        snprintf(base, sizeof base, "%.*s", (int)(dot - name), name);
+        snprintf(style, sizeof style, "%.*s", (int)(name + n - 4 - dot - 1), dot + 1);
+        snprintf(in, sizeof in, "%s/%s.png", golden, base);
+        snprintf(ref, sizeof ref, "%s/%s", golden, name);
+        path_in_tmp(out, sizeof out, "out.png");
+        int rc = run("stylize", "--models", models, "--style", style, in, out);
+        ck_assert_msg(rc == 0, "stylize %s failed (%d): %s", name, rc, err_buf);
+        compare_png(out, ref, name);
+        count++;
+    }
+    closedir(d);
+    ck_assert_int_ge(count, 5);
+}
+END_TEST
+
+START_TEST(test_builtin_sketch_without_models)
+{
+    char in[1100], out[600];
+    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
+    path_in_tmp(out, sizeof out, "sketch.jpg");
+    ck_assert_msg(run("stylize", "--models", "/nonexistent", "--style", "sketch", in, out) == 0,
+                  "%s", err_buf);
+    int w, h, c;
+    unsigned char *p = stbi_load(out, &w, &h, &c, 3);
+    ck_assert(p && w == 160 && h == 120);
+    /* A drawing: mostly near-white paper with some dark strokes. */
+    long white = 0, dark = 0;
+    for (int i = 0; i < w * h; i++) {
+        int y = (p[i * 3] + p[i * 3 + 1] + p[i * 3 + 2]) / 3;
+        white += y > 220;
+        dark += y < 120;
+    }
+    ck_assert_msg(white > w * h / 2 && dark > w * h / 100, "white %ld dark %ld", white, dark);
+    stbi_image_free(p);
+}
+END_TEST
+
+START_TEST(test_unknown_style)
+{
+    char in[1100];
+    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
+    expect_sentence(run("stylize", "--style", "nope", in, "/tmp/x.png", NULL, NULL),
+                    "Unknown style 'nope'", "sketch");
+}
+END_TEST
+
+START_TEST(test_bad_images)
+{
+    char p[600], out[600];
+    path_in_tmp(out, sizeof out, "o.png");
+    path_in_tmp(p, sizeof p, "missing.png");
+    expect_sentence(run("stylize", "--style", "sketch", p, out, NULL, NULL), p, "No such file");
+    path_in_tmp(p, sizeof p, "garbage.png");
+    FILE *f = fopen(p, "wb");
+    fputs("this is not an image at all", f);
+    fclose(f);
+    expect_sentence(run("stylize", "--style", "sketch", p, out, NULL, NULL), p, "not a valid");
+    /* A real PNG cut in half. */
+    char src[1100];
+    snprintf(src, sizeof src, "%s/golden/chelsea_160x120.png", sc_test_shared());
+    FILE *s = fopen(src, "rb");
+    static char data[1 << 16];
+    size_t n = fread(data, 1, sizeof data, s);
+    fclose(s);
+    path_in_tmp(p, sizeof p, "truncated.png");
+    f = fopen(p, "wb");
+    fwrite(data, 1, n / 2, f);
+    fclose(f);
+    expect_sentence(run("stylize", "--style", "sketch", p, out, NULL, NULL), p, NULL);
+    /* Too small for the network. */
+    unsigned char tiny[8 * 8 * 3] = {0};
+    path_in_tmp(p, sizeof p, "tiny.png");
+    ck_assert(stbi_write_png(p, 8, 8, 3, tiny, 24));
+    expect_sentence(run("stylize", "--style", "sketch", p, out, NULL, NULL), "8x8",
+                    "at least 16x16");
+    ck_assert_msg(access(out, F_OK) != 0, "a failed run left %s behind", out);
+}
+END_TEST
+
+START_TEST(test_bad_output)
+{
+    char in[1100];
+    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
+    expect_sentence(run("stylize", "--style", "sketch", in, "/nonexistent/dir/o.png", NULL, NULL),
+                    "/nonexistent/dir/o.png", NULL);
+    expect_sentence(run("stylize", "--style", "sketch", in, "/tmp/o.bmp", NULL, NULL),
+                    ".png, .jpg or .jpeg", NULL);
+}
+END_TEST
+
+START_TEST(test_broken_style_folder)
+{
+    char style[600], in[1100], out[600];
+    path_in_tmp(style, sizeof style, "broken");
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", style);
+    ck_assert(system(cmd) == 0 && sc_test_write_style(style) == 0);
+    char var[700];
+    snprintf(var, sizeof var, "%s/Variable_12", style);
+    ck_assert(truncate(var, 100) == 0);
+    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
+    path_in_tmp(out, sizeof out, "o.png");
+    expect_sentence(run("stylize", "--models", tmp, "--style", "broken", in, out),
+                    "Variable_12", "truncated");
+}
+END_TEST
+
+START_TEST(test_no_opencl_driver)
+{
+    char in[1100];
+    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
+    setenv("OCL_ICD_VENDORS", "/nonexistent-icd-dir", 1);
+    int rc = run("stylize", "--style", "sketch", in, "/tmp/o.png", NULL, NULL);
+    unsetenv("OCL_ICD_VENDORS");
+    expect_sentence(rc, "-1001", "pocl-opencl-icd");
+}
+END_TEST
+
+START_TEST(test_image_too_large_for_device)
+{
+    /* PoCL with a 1 GB budget allows 256 MiB in one allocation; a 2048x2048
+     * frame's first activation needs 512 MiB. */
+    char p[600];
+    path_in_tmp(p, sizeof p, "big.png");
+    unsigned char *img = calloc(2048 * 2048, 3);
+    ck_assert(stbi_write_png(p, 2048, 2048, 3, img, 2048 * 3));
+    free(img);
+    setenv("POCL_MEMORY_LIMIT", "1", 1);
+    int rc = run("stylize", "--style", "sketch", p, "/tmp/o.png", NULL, NULL);
+    unsetenv("POCL_MEMORY_LIMIT");
+    expect_sentence(rc, "big.png", "too large for OpenCL device");
+}
+END_TEST
+
+START_TEST(test_bad_device_and_usage)
+{
+    char in[1100];
+    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
+    expect_sentence(run("stylize", "--cl-device", "7", "--style", "sketch", in, "/tmp/o.png"),
+                    "no OpenCL device 7", "--list-cl-devices");
+    ck_assert_int_eq(run("stylize", "--style", "sketch", in, NULL, NULL, NULL), 2);
+    ck_assert_int_eq(run("--bogus", NULL, NULL, NULL, NULL, NULL, NULL), 2);
+    ck_assert_int_eq(run("--list-cl-devices", NULL, NULL, NULL, NULL, NULL, NULL), 0);
+    ck_assert_msg(strncmp(out_buf, "0: ", 3) == 0, "%s", out_buf);
+}
+END_TEST
+
+START_TEST(test_list_styles)
+{
+    char models[1024];
+    snprintf(models, sizeof models, "%s/models", sc_test_shared());
+    ck_assert_int_eq(run("--models", models, "--list-styles", NULL, NULL, NULL, NULL), 0);
+    const char *want[] = {"la_muse", "wave", "wreck", "sketch", "(built in)"};
+    for (int i = 0; i < 5; i++)
+        ck_assert_msg(strstr(out_buf, want[i]), "'%s' not in: %s", want[i], out_buf);
+    setenv("STYLECAM_MODELS", models, 1);
+    ck_assert_int_eq(run("--list-styles", NULL, NULL, NULL, NULL, NULL, NULL), 0);
+    unsetenv("STYLECAM_MODELS");
+    ck_assert_msg(strstr(out_buf, "udnie"), "STYLECAM_MODELS ignored: %s", out_buf);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_stylize_matches_reference_pngs);
+    tcase_add_test(tc, test_builtin_sketch_without_models);
+    tcase_add_test(tc, test_unknown_style);
+    tcase_add_test(tc, test_bad_images);
+    tcase_add_test(tc, test_bad_output);
+    tcase_add_test(tc, test_broken_style_folder);
+    tcase_add_test(tc, test_no_opencl_driver);
+    tcase_add_test(tc, test_image_too_large_for_device);
+    tcase_add_test(tc, test_bad_device_and_usage);
+    tcase_add_test(tc, test_list_styles);
+    suite_add_tcase(s, tc);
+    return sc_test_run(s);
+}

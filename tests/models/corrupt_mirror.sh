@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A mirror with one flipped byte fails that style, installs nothing partial,
+# and still installs the good style requested with it.
+. "$(dirname "$0")/lib.sh"
+M=$SCRATCH/mirror D=$SCRATCH/dest
+mkdir -p "$M"
+cp -r "$MIRROR/la_muse" "$MIRROR/udnie" "$MIRROR/wave" "$MIRROR/LICENSE" "$M/"
+chmod -R u+w "$M"
+# Flip the low bit of one byte in a weight file.
+V=$M/la_muse/Variable_12
+b=$(od -An -tu1 -j 1000 -N 1 "$V" | tr -d ' ')
+[ -n "$b" ] || fail "$V is shorter than the test expects"
+# shellcheck disable=SC2059 # the format is the escaped byte
+printf "\\$(printf '%03o' $((b ^ 1)))" | dd of="$V" bs=1 seek=1000 conv=notrunc status=none
+[ "$(cmp -l "$V" "$MIRROR/la_muse/Variable_12" | wc -l)" -eq 1 ] || fail "test did not flip exactly one byte"
+
+run_dl "$SCRATCH/a" --from "$M" --dest "$D" la_muse udnie
+[ "$RC" -eq 1 ] || fail "corrupt mirror: exit $RC, expected 1"
+grep -q "Style 'la_muse' failed verification.*not installed.*run models/download.sh la_muse again" "$SCRATCH/a.err" ||
+	fail "no clear verification message for la_muse"
+[ ! -e "$D/la_muse" ] || fail "a partial la_muse folder was left"
+same_style "$D" udnie
+no_leftovers "$D"
+grep -q 'Done: 1 installed, 0 already present, 1 failed (la_muse)' "$SCRATCH/a.out" || fail "summary wrong"
+pass "corrupted style rejected, good style installed"
+
+# A file missing from the mirror is named.
+rm "$M/wave/Variable_30"
+run_dl "$SCRATCH/b" --from "$M" --dest "$D" wave
+[ "$RC" -eq 1 ] || fail "incomplete mirror: exit $RC, expected 1"
+grep -q "Style 'wave' was not installed: the mirror lacks $M/wave/Variable_30" "$SCRATCH/b.err" ||
+	fail "missing file not named"
+[ ! -e "$D/wave" ] || fail "a partial wave folder was left"
+no_leftovers "$D"
+pass "incomplete mirror names the missing file"
+
+# A corrupted LICENSE is not installed either.
+rm -f "$D/LICENSE"
+echo "changed" >>"$M/LICENSE"
+run_dl "$SCRATCH/c" --from "$M" --dest "$D" udnie
+[ "$RC" -eq 1 ] || fail "bad LICENSE: exit $RC, expected 1"
+grep -q 'LICENSE does not match its pin' "$SCRATCH/c.err" || fail "bad LICENSE not reported"
+[ ! -e "$D/LICENSE" ] || fail "bad LICENSE installed"
+no_leftovers "$D"
+pass "corrupted LICENSE rejected"
