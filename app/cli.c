@@ -7,7 +7,7 @@
 enum {
     OPT_MODELS = 256, OPT_CL_DEVICE, OPT_LIST_CL, OPT_LIST_STYLES, OPT_LIST_DEVICES,
     OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
-    OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION,
+    OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +31,7 @@ static const struct option long_opts[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -38,6 +39,7 @@ void sc_cli_usage(FILE *out)
 {
     fputs("usage: stylecam [options]                 live camera stylization\n"
           "       stylecam stylize --style NAME [--models DIR] IN OUT\n"
+          "       stylecam bench [--style NAME] [--size WxH ...] [--frames N] [--json]\n"
           "\n"
           "  --style NAME          first style (default: the first on the search path)\n"
           "  --models DIR[:DIR]    style folders (else $STYLECAM_MODELS, ./models,\n"
@@ -101,9 +103,21 @@ static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
     case OPT_LIST_STYLES: o->cmd = SC_CMD_LIST_STYLES; return 0;
     case OPT_LIST_DEVICES: o->cmd = SC_CMD_LIST_DEVICES; return 0;
     case OPT_DEVICE: o->device = optarg; return 0;
-    case OPT_SIZE:
-        return parse_size(optarg, &o->width, &o->height)
-                   ? bad(msg, n, "--size", optarg, "WIDTHxHEIGHT, e.g. 640x480") : 0;
+    case OPT_SIZE: {
+        int w, h;
+        if (parse_size(optarg, &w, &h))
+            return bad(msg, n, "--size", optarg, "WIDTHxHEIGHT, e.g. 640x480");
+        if (!o->nsizes) {
+            o->width = w;
+            o->height = h;
+        }
+        if (o->nsizes < 8) {
+            o->sizes[o->nsizes][0] = w;
+            o->sizes[o->nsizes++][1] = h;
+        }
+        return 0;
+    }
+    case OPT_JSON: o->json = 1; return 0;
     case OPT_FPS:
         if (parse_num(optarg, 1, 240, &v))
             return bad(msg, n, "--fps", optarg, "a rate from 1 to 240");
@@ -141,6 +155,9 @@ int sc_cli_parse(int argc, char **argv, struct sc_options *o, char *msg, size_t 
     int first = 1;
     if (argc > 1 && strcmp(argv[1], "stylize") == 0) {
         o->cmd = SC_CMD_STYLIZE;
+        first = 2;
+    } else if (argc > 1 && strcmp(argv[1], "bench") == 0) {
+        o->cmd = SC_CMD_BENCH;
         first = 2;
     }
     optind = first;

@@ -8,6 +8,7 @@
 enum sc_command {
     SC_CMD_LIVE,          /* default: camera -> stylize -> window */
     SC_CMD_STYLIZE,       /* stylecam stylize IN OUT */
+    SC_CMD_BENCH,         /* stylecam bench */
     SC_CMD_LIST_CL,       /* --list-cl-devices */
     SC_CMD_LIST_STYLES,   /* --list-styles */
     SC_CMD_LIST_DEVICES,  /* --list-devices */
@@ -21,7 +22,10 @@ struct sc_options {
     const char *models;      /* --models DIR[:DIR...] */
     int cl_device;           /* --cl-device N; -1 = not given */
     const char *device;      /* --device PATH */
-    int width, height;       /* --size WxH; 0 = default */
+    int width, height;       /* --size WxH (the first given); 0 = default */
+    int sizes[8][2];         /* every --size given (bench runs each) */
+    int nsizes;
+    int json;                /* --json (bench) */
     double fps;              /* --fps N; 0 = default */
     const char *input;       /* --input FILE|test */
     int headless;            /* --headless */

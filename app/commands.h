@@ -15,6 +15,7 @@ struct sc_app {
 };
 
 int sc_cmd_stylize(struct sc_app *app);
+int sc_cmd_bench(struct sc_app *app);
 int sc_cmd_list_cl(struct sc_app *app);
 int sc_cmd_list_styles(struct sc_app *app);
 

@@ -19,6 +19,7 @@ static int dispatch(struct sc_app *app)
     case SC_CMD_LIST_CL: return sc_cmd_list_cl(app);
     case SC_CMD_LIST_STYLES: return sc_cmd_list_styles(app);
     case SC_CMD_STYLIZE: return sc_cmd_stylize(app);
+    case SC_CMD_BENCH: return sc_cmd_bench(app);
     case SC_CMD_LIST_DEVICES:
     case SC_CMD_LIVE:
         break;

@@ -12,6 +12,7 @@
 
 struct style_gpu {
     char name[128];
+    int wino[SC_NET_LAYERS];   /* 1: wt holds Winograd-transformed filters */
     cl_mem wt[SC_NET_LAYERS], shift[SC_NET_LAYERS], scale[SC_NET_LAYERS];
     uint64_t bytes;
 };
@@ -29,7 +30,7 @@ struct sc_engine {
     cl_mem pool[NPOOL];
     size_t pool_floats[NPOOL];
     uint64_t act_bytes;
-    cl_event ev[SC_NET_LAYERS];
+    cl_event ev_start[SC_NET_LAYERS], ev_end[SC_NET_LAYERS];   /* profiling */
 };
 
 static const char *const layer_names[SC_NET_LAYERS] = {
@@ -78,11 +79,13 @@ static void free_activations(struct sc_engine *e)
     release(&e->outf);
     for (int i = 0; i < NPOOL; i++)
         release(&e->pool[i]);
-    for (int i = 0; i < SC_NET_LAYERS; i++)
-        if (e->ev[i]) {
-            clReleaseEvent(e->ev[i]);
-            e->ev[i] = NULL;
-        }
+    for (int i = 0; i < SC_NET_LAYERS; i++) {
+        if (e->ev_start[i])
+            clReleaseEvent(e->ev_start[i]);
+        if (e->ev_end[i])
+            clReleaseEvent(e->ev_end[i]);
+        e->ev_start[i] = e->ev_end[i] = NULL;
+    }
     e->w = e->h = 0;
     e->act_bytes = 0;
 }
@@ -123,16 +126,29 @@ static enum sc_status upload(struct sc_engine *e, const float *data, size_t n,
     return SC_OK;
 }
 
+/* 3x3 stride-1 layers (the residual blocks) run as Winograd F(4x4,3x3). */
+static int use_winograd(const struct sc_layer *l)
+{
+    return l->kind == SC_LAYER_CONV && l->k == 3 && l->stride == 1 &&
+           l->out % SC_WINO_OCB == 0;
+}
+
 static enum sc_status upload_layer(struct sc_engine *e, struct style_gpu *s, int i,
                                    const struct sc_model *m, struct sc_error *err)
 {
     const struct sc_layer *l = &sc_net_layers[i];
-    long n = sc_packed_count(l->k, l->in, l->out);
+    s->wino[i] = use_winograd(l);
+    int deconv = l->kind == SC_LAYER_DECONV;
+    int ob = sc_pack_block(l->k, l->stride, l->out, deconv);
+    long n = s->wino[i] ? sc_wino_filter_count(l->in, l->out)
+                        : sc_packed_count(l->k, l->in, l->out, ob);
     float *packed = malloc((size_t)n * sizeof *packed);
     if (!packed)
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory uploading a style.");
-    sc_weights_pack(sc_model_var(m, l->id), l->k, l->in, l->out,
-                    l->kind == SC_LAYER_DECONV, packed);
+    if (s->wino[i])
+        sc_wino_filter(sc_model_var(m, l->id), l->in, l->out, packed);
+    else
+        sc_weights_pack(sc_model_var(m, l->id), l->k, l->in, l->out, deconv, ob, packed);
     enum sc_status st = upload(e, packed, (size_t)n, &s->wt[i], &s->bytes, err);
     free(packed);
     if (!st)
@@ -189,8 +205,10 @@ static void plan_pool(int w, int h, size_t f[NPOOL])
     size_t b = 64 * w1 * h1;
     if (b < 64 * 4 * q)
         b = 64 * 4 * q;
-    f[0] = 32 * ow * oh;
-    f[1] = b;
+    /* The two large buffers double as Winograd scratch in the residual blocks. */
+    size_t wino = sc_wino_scratch_floats(128, (int)(oh / 4), (int)(ow / 4));
+    f[0] = 32 * ow * oh > wino ? 32 * ow * oh : wino;
+    f[1] = b > wino ? b : wino;
     f[2] = f[3] = f[4] = 128 * q;
 }
 
@@ -261,25 +279,49 @@ enum sc_status sc_engine_prepare(struct sc_engine *e, int w, int h, struct sc_er
     return SC_OK;
 }
 
-/* The smallest pool buffer that holds n floats and is neither a nor b. */
-static cl_mem pick(struct sc_engine *e, size_t n, cl_mem a, cl_mem b)
+/* The smallest pool buffer that holds n floats and is none of busy[0..3]. */
+static cl_mem pick(struct sc_engine *e, size_t n, const cl_mem busy[4])
 {
     int best = -1;
-    for (int i = 0; i < NPOOL; i++)
-        if (e->pool[i] != a && e->pool[i] != b && e->pool_floats[i] >= n &&
+    for (int i = 0; i < NPOOL; i++) {
+        int used = 0;
+        for (int j = 0; j < 4; j++)
+            used |= busy[j] && busy[j] == e->pool[i];
+        if (!used && e->pool_floats[i] >= n &&
             (best < 0 || e->pool_floats[i] < e->pool_floats[best]))
             best = i;
+    }
     return e->pool[best];
 }
 
-static cl_event *layer_event(struct sc_engine *e, int i)
+/* One convolution layer: Winograd for 3x3 stride 1, else direct. */
+static enum sc_status run_conv(struct sc_engine *e, const struct style_gpu *s, int i,
+                               cl_mem cur, cl_mem block_in, cl_mem dst, int c, int h,
+                               int w, cl_event *ev, struct sc_error *err)
+{
+    const struct sc_layer *l = &sc_net_layers[i];
+    if (l->kind == SC_LAYER_DECONV)
+        return sc_op_deconv(&e->rt, &e->k, cur, c, h, w, s->wt[i], dst, l->out, ev, err);
+    if (!s->wino[i])
+        return sc_op_conv(&e->rt, &e->k, cur, c, h, w, s->wt[i], l->k, l->stride, dst,
+                          l->out, ev, err);
+    size_t need = sc_wino_scratch_floats(c > l->out ? c : l->out, h, w);
+    cl_mem busy[4] = {cur, block_in, dst, NULL};
+    busy[3] = pick(e, need, busy);
+    cl_mem v = busy[3], m = pick(e, need, busy);
+    return sc_op_conv3x3_wino(&e->rt, &e->k, cur, c, h, w, s->wt[i], v, m, dst, l->out,
+                              ev, err);
+}
+
+/* Where a profiled layer's first or last command records its event. */
+static cl_event *layer_event(struct sc_engine *e, cl_event *slot)
 {
     if (!e->profiling)
         return NULL;
-    if (e->ev[i])
-        clReleaseEvent(e->ev[i]);
-    e->ev[i] = NULL;
-    return &e->ev[i];
+    if (*slot)
+        clReleaseEvent(*slot);
+    *slot = NULL;
+    return slot;
 }
 
 /* Runs the layers on e->x0; returns the buffer with the 3-channel output. */
@@ -296,15 +338,14 @@ static enum sc_status forward(struct sc_engine *e, const struct style_gpu *s,
         int nw = deconv ? w * 2 : sc_same_out(w, l->stride);
         if (l->res == SC_RES_BEGIN)
             block_in = cur;
-        cl_mem dst = pick(e, (size_t)l->out * nh * nw, cur, block_in);
-        st = deconv ? sc_op_deconv(&e->rt, &e->k, cur, c, h, w, s->wt[i], dst, l->out,
-                                   NULL, err)
-                    : sc_op_conv(&e->rt, &e->k, cur, c, h, w, s->wt[i], l->k, l->stride,
-                                 dst, l->out, NULL, err);
+        cl_mem busy[4] = {cur, block_in, NULL, NULL};
+        cl_mem dst = pick(e, (size_t)l->out * nh * nw, busy);
+        st = run_conv(e, s, i, cur, block_in, dst, c, h, w,
+                      layer_event(e, &e->ev_start[i]), err);
         if (!st)
             st = sc_op_norm(&e->rt, &e->k, dst, l->out, nh * nw, e->stats, s->shift[i],
                             s->scale[i], l->relu, l->res == SC_RES_END ? block_in : NULL,
-                            layer_event(e, i), err);
+                            layer_event(e, &e->ev_end[i]), err);
         if (l->res == SC_RES_END)
             block_in = NULL;
         cur = dst;
@@ -375,16 +416,16 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
 int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names, int n)
 {
     int k = 0;
-    cl_ulong prev_end = 0;
     for (int i = 0; e->profiling && i < SC_NET_LAYERS && k < n; i++) {
-        cl_ulong end = 0;
-        if (!e->ev[i] || clGetEventProfilingInfo(e->ev[i], CL_PROFILING_COMMAND_END,
-                                                 sizeof end, &end, NULL) != CL_SUCCESS)
+        cl_ulong t0 = 0, t1 = 0;
+        if (!e->ev_start[i] || !e->ev_end[i] ||
+            clGetEventProfilingInfo(e->ev_start[i], CL_PROFILING_COMMAND_START, sizeof t0,
+                                    &t0, NULL) != CL_SUCCESS ||
+            clGetEventProfilingInfo(e->ev_end[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1,
+                                    NULL) != CL_SUCCESS)
             return k;
-        /* Each layer is the time between its norm finishing and the last one's. */
-        ms[k] = prev_end ? (double)(end - prev_end) * 1e-6 : 0.0;
+        ms[k] = t1 > t0 ? (double)(t1 - t0) * 1e-6 : 0.0;
         names[k++] = layer_names[i];
-        prev_end = end;
     }
     return k;
 }

@@ -4,7 +4,6 @@
 
 #include "cl/cl_sources.h"
 
-#define OCB 4
 /* 2-D work-group for the pixel kernels; global sizes are rounded up to it. */
 #define LX 16
 #define LY 4
@@ -20,14 +19,24 @@ int sc_same_pad(int n, int k, int stride)
     return total > 0 ? total / 2 : 0;
 }
 
-long sc_packed_count(int k, int c, int oc)
+int sc_pack_block(int k, int stride, int oc, int transposed)
 {
-    return (long)round_up((size_t)oc, OCB) * c * k * k;
+    if (transposed || (k == 3 && stride == 2))
+        return 16;
+    if (k == 9 && stride == 1 && oc < 8)
+        return 4;
+    return 8;
 }
 
-void sc_weights_pack(const float *tf, int k, int c, int oc, int transposed, float *dst)
+long sc_packed_count(int k, int c, int oc, int ob)
 {
-    long n = sc_packed_count(k, c, oc);
+    return (long)round_up((size_t)oc, (size_t)ob) * c * k * k;
+}
+
+void sc_weights_pack(const float *tf, int k, int c, int oc, int transposed, int ob,
+                     float *dst)
+{
+    long n = sc_packed_count(k, c, oc, ob);
     memset(dst, 0, (size_t)n * sizeof *dst);
     for (int ky = 0; ky < k; ky++)
         for (int kx = 0; kx < k; kx++)
@@ -36,8 +45,8 @@ void sc_weights_pack(const float *tf, int k, int c, int oc, int transposed, floa
                     size_t src = transposed
                         ? (((size_t)ky * k + kx) * oc + o) * c + ci
                         : (((size_t)ky * k + kx) * c + ci) * oc + o;
-                    size_t d = ((((size_t)(o / OCB) * c + ci) * k + ky) * k + kx) * OCB
-                               + o % OCB;
+                    size_t d = ((((size_t)(o / ob) * c + ci) * k + ky) * k + kx) * ob
+                               + o % ob;
                     dst[d] = tf[src];
                 }
 }
@@ -62,10 +71,14 @@ enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
     enum sc_status st = sc_clrt_build(rt, sc_cl_sources, SC_CL_NSOURCES, "",
                                       &k->prog, err);
     struct { const char *name; cl_kernel *k; } list[] = {
-        {"conv2d", &k->conv}, {"deconv2x", &k->deconv},
+        {"conv2d", &k->conv}, {"conv9_x16_b8", &k->conv9_b8},
+        {"conv9_x16_b4", &k->conv9_b4}, {"conv3s2_c16", &k->conv3s2},
+        {"deconv2x", &k->deconv},
         {"norm_stats", &k->norm_stats}, {"norm_apply", &k->norm_apply},
         {"rgb8_to_planar", &k->in_rgb8}, {"planar_to_rgb8", &k->out_rgb8},
         {"planar_to_f32", &k->out_f32},
+        {"wino_input", &k->wino_in}, {"wino_gemm", &k->wino_gemm},
+        {"wino_output", &k->wino_out},
     };
     for (size_t i = 0; !st && i < sizeof list / sizeof list[0]; i++)
         st = make_kernel(rt, k->prog, list[i].name, list[i].k, err);
@@ -82,8 +95,9 @@ enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
 
 void sc_kernels_free(struct sc_kernels *k)
 {
-    cl_kernel *all[] = {&k->conv, &k->deconv, &k->norm_stats, &k->norm_apply,
-                        &k->in_rgb8, &k->out_rgb8, &k->out_f32};
+    cl_kernel *all[] = {&k->conv, &k->conv9_b8, &k->conv9_b4, &k->conv3s2, &k->deconv, &k->norm_stats, &k->norm_apply,
+                        &k->in_rgb8, &k->out_rgb8, &k->out_f32, &k->wino_in,
+                        &k->wino_gemm, &k->wino_out};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (*all[i])
             clReleaseKernel(*all[i]);
@@ -118,18 +132,41 @@ static enum sc_status launch(struct sc_clrt *rt, cl_kernel k, const char *what,
     return rc == CL_SUCCESS ? SC_OK : sc_clrt_fail(rt, err, what, rc);
 }
 
+static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
+                            int c, int h, int w, cl_mem wt, cl_mem out, int oc,
+                            cl_event *ev, struct sc_error *err)
+{
+    int ob = sc_pack_block(9, 1, oc, 0);
+    struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(out), ARG(oc)};
+    size_t lws[3] = {4, 8, 1};
+    size_t gws[3] = {round_up((size_t)(w + 15) / 16, 4), round_up((size_t)h, 8),
+                     round_up((size_t)oc, (size_t)ob) / (size_t)ob};
+    return launch(rt, ob == 8 ? k->conv9_b8 : k->conv9_b4, "A convolution", a, 7, 3, gws,
+                  lws, ev, err);
+}
+
 enum sc_status sc_op_conv(struct sc_clrt *rt, const struct sc_kernels *k,
                           cl_mem in, int c, int h, int w, cl_mem wt, int ks,
                           int stride, cl_mem out, int oc, cl_event *ev,
                           struct sc_error *err)
 {
+    if (ks == 9 && stride == 1)
+        return conv9(rt, k, in, c, h, w, wt, out, oc, ev, err);
     int oh = sc_same_out(h, stride), ow = sc_same_out(w, stride);
     int py = sc_same_pad(h, ks, stride), px = sc_same_pad(w, ks, stride);
+    if (ks == 3 && stride == 2) {
+        struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(py), ARG(px),
+                          ARG(out), ARG(oc), ARG(oh), ARG(ow)};
+        size_t lws[3] = {4, 8, 1};
+        size_t gws[3] = {round_up((size_t)(ow + 3) / 4, 4), round_up((size_t)oh, 8),
+                         round_up((size_t)oc, 16) / 16};
+        return launch(rt, k->conv3s2, "A convolution", a, 11, 3, gws, lws, ev, err);
+    }
     struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(ks), ARG(stride),
                       ARG(py), ARG(px), ARG(out), ARG(oc), ARG(oh), ARG(ow)};
     size_t lws[3] = {LX, LY, 1};
     size_t gws[3] = {round_up((size_t)ow, LX), round_up((size_t)oh, LY),
-                     round_up((size_t)oc, OCB) / OCB};
+                     round_up((size_t)oc, 8) / 8};
     return launch(rt, k->conv, "A convolution", a, 13, 3, gws, lws, ev, err);
 }
 
@@ -138,9 +175,9 @@ enum sc_status sc_op_deconv(struct sc_clrt *rt, const struct sc_kernels *k,
                             cl_mem out, int oc, cl_event *ev, struct sc_error *err)
 {
     struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(out), ARG(oc)};
-    size_t lws[3] = {LX, LY, 1};
-    size_t gws[3] = {round_up((size_t)w * 2, LX), round_up((size_t)h * 2, LY),
-                     round_up((size_t)oc, OCB) / OCB};
+    size_t lws[3] = {4, 8, 1};
+    size_t gws[3] = {round_up((size_t)(w + 1) / 2, 4), round_up((size_t)h, 8),
+                     round_up((size_t)oc, 16) / 16};
     return launch(rt, k->deconv, "A transposed convolution", a, 7, 3, gws, lws, ev, err);
 }
 
@@ -203,4 +240,74 @@ enum sc_status sc_op_planar_to_f32(struct sc_clrt *rt, const struct sc_kernels *
     size_t gws[2], lws[2];
     pixel_grid(ow, oh, gws, lws);
     return launch(rt, k->out_f32, "Converting the output", a, 4, 2, gws, lws, NULL, err);
+}
+
+/* ---- Winograd F(4x4, 3x3) ---- */
+
+#define WINO_TP_ALIGN 16
+
+long sc_wino_filter_count(int c, int oc)
+{
+    return 36L * c * oc;
+}
+
+void sc_wino_filter(const float *tf, int c, int oc, float *u)
+{
+    static const double g[6][3] = {
+        {1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+        {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1},
+    };
+    for (int ci = 0; ci < c; ci++)
+        for (int o = 0; o < oc; o++) {
+            double t[6][3];
+            for (int i = 0; i < 6; i++)          /* t = G f */
+                for (int kx = 0; kx < 3; kx++) {
+                    double s = 0;
+                    for (int ky = 0; ky < 3; ky++)
+                        s += g[i][ky] * tf[((ky * 3 + kx) * c + ci) * oc + o];
+                    t[i][kx] = s;
+                }
+            for (int i = 0; i < 6; i++)          /* (G f) G^T */
+                for (int j = 0; j < 6; j++) {
+                    double s = 0;
+                    for (int kx = 0; kx < 3; kx++)
+                        s += t[i][kx] * g[j][kx];
+                    u[((size_t)(i * 6 + j) * c + ci) * oc + o] = (float)s;
+                }
+        }
+}
+
+int sc_wino_tiles_padded(int h, int w)
+{
+    size_t t = (size_t)((h + 3) / 4) * ((w + 3) / 4);
+    return (int)round_up(t, WINO_TP_ALIGN);
+}
+
+size_t sc_wino_scratch_floats(int c, int h, int w)
+{
+    return 36 * (size_t)c * (size_t)sc_wino_tiles_padded(h, w);
+}
+
+enum sc_status sc_op_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k,
+                                  cl_mem in, int c, int h, int w, cl_mem u, cl_mem v,
+                                  cl_mem m, cl_mem out, int oc, cl_event *ev,
+                                  struct sc_error *err)
+{
+    int tx = (w + 3) / 4, ty = (h + 3) / 4, tp = sc_wino_tiles_padded(h, w);
+    struct arg a1[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(tx), ARG(ty), ARG(tp), ARG(v)};
+    size_t l1[3] = {8, 4, 1};
+    size_t g1[3] = {round_up((size_t)tx, 8), round_up((size_t)ty, 4), (size_t)c};
+    enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 8, 3,
+                               g1, l1, ev, err);
+    struct arg a2[] = {ARG(u), ARG(v), ARG(c), ARG(oc), ARG(tp), ARG(m)};
+    size_t l2[3] = {WINO_TP_ALIGN / 4, 1, 1};
+    size_t g2[3] = {(size_t)tp / 4, (size_t)oc / SC_WINO_OCB, 36};
+    if (!st)
+        st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
+    struct arg a3[] = {ARG(m), ARG(oc), ARG(tp), ARG(tx), ARG(ty), ARG(h), ARG(w), ARG(out)};
+    size_t g3[3] = {round_up((size_t)tx, 8), round_up((size_t)ty, 4), (size_t)oc};
+    if (!st)
+        st = launch(rt, k->wino_out, "A Winograd output transform", a3, 8, 3, g3, l1,
+                    NULL, err);
+    return st;
 }

@@ -8,7 +8,8 @@
 
 struct sc_kernels {
     cl_program prog;
-    cl_kernel conv, deconv, norm_stats, norm_apply, in_rgb8, out_rgb8, out_f32;
+    cl_kernel conv, conv9_b8, conv9_b4, conv3s2, deconv, norm_stats, norm_apply, in_rgb8, out_rgb8, out_f32;
+    cl_kernel wino_in, wino_gemm, wino_out;
     size_t stats_local;   /* power-of-two work-group size for norm_stats */
 };
 
@@ -21,18 +22,38 @@ void sc_kernels_free(struct sc_kernels *k);
 int sc_same_out(int n, int stride);
 int sc_same_pad(int n, int k, int stride);
 
-/* Packs TensorFlow filters into the kernels' layout [OC/4][C][K][K][4]
- * (zero-padded to a multiple of 4 output channels). tf is [K][K][C][OC]
- * for a convolution, [K][K][OC][C] for a transposed one. dst holds
- * sc_packed_count(K, C, OC) floats. */
-long sc_packed_count(int k, int c, int oc);
-void sc_weights_pack(const float *tf, int k, int c, int oc, int transposed, float *dst);
+/* Packs TensorFlow filters into the kernels' layout [OC/OB][C][K][K][OB]
+ * (zero-padded to a multiple of OB output channels), OB being the
+ * output-channel block of the kernel that runs this shape
+ * (sc_pack_block). tf is [K][K][C][OC] for a convolution, [K][K][OC][C]
+ * for a transposed one. dst holds sc_packed_count(K, C, OC, OB) floats. */
+int sc_pack_block(int k, int stride, int oc, int transposed);
+long sc_packed_count(int k, int c, int oc, int ob);
+void sc_weights_pack(const float *tf, int k, int c, int oc, int transposed, int ob,
+                     float *dst);
 
 /* out = conv(in), SAME padding; out is OC x ceil(H/S) x ceil(W/S). */
 enum sc_status sc_op_conv(struct sc_clrt *rt, const struct sc_kernels *k,
                           cl_mem in, int c, int h, int w, cl_mem wt, int ks,
                           int stride, cl_mem out, int oc, cl_event *ev,
                           struct sc_error *err);
+
+/* Winograd F(4x4,3x3) for 3x3 stride-1 convolutions. The filter
+ * transform runs once at upload: tf [3][3][C][OC] -> U [36][C][OC]. */
+#define SC_WINO_OCB 16
+long sc_wino_filter_count(int c, int oc);
+void sc_wino_filter(const float *tf, int c, int oc, float *u);
+
+/* Tile count padded for the GEMM, and the scratch each tensor needs. */
+int sc_wino_tiles_padded(int h, int w);
+size_t sc_wino_scratch_floats(int c, int h, int w);
+
+/* out = conv3x3(in) through scratch buffers v (>= sc_wino_scratch_floats(c))
+ * and m (>= sc_wino_scratch_floats(oc)); oc a multiple of SC_WINO_OCB. */
+enum sc_status sc_op_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k,
+                                  cl_mem in, int c, int h, int w, cl_mem u, cl_mem v,
+                                  cl_mem m, cl_mem out, int oc, cl_event *ev,
+                                  struct sc_error *err);
 
 /* out = transposed 3x3 stride-2 conv(in); out is OC x 2H x 2W. */
 enum sc_status sc_op_deconv(struct sc_clrt *rt, const struct sc_kernels *k,

@@ -32,12 +32,16 @@ static void get(cl_mem m, float *dst, size_t n)
                                          0, NULL, NULL), CL_SUCCESS);
 }
 
+/* Largest difference relative to the reference's magnitude (at least 1):
+ * float32 sums of hundreds of terms round at about 1e-7 of their size. */
 static double max_diff(const float *a, const float *b, size_t n)
 {
-    double m = 0;
-    for (size_t i = 0; i < n; i++)
+    double m = 0, scale = 1;
+    for (size_t i = 0; i < n; i++) {
         m = fmax(m, fabs((double)a[i] - b[i]));
-    return m;
+        scale = fmax(scale, fabs((double)a[i]));
+    }
+    return m / scale;
 }
 
 /* Reference correlation, TF SAME padding, filter [k][k][c][oc], planar data. */
@@ -92,19 +96,20 @@ static void run_conv_case(int c, int h, int w, int k, int s, int oc)
     size_t nin = (size_t)c * h * w, nf = (size_t)k * k * c * oc, nout = (size_t)oc * oh * ow;
     float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
           *got = malloc(nout * 4);
-    float *packed = malloc((size_t)sc_packed_count(k, c, oc) * 4);
+    int ob = sc_pack_block(k, s, oc, 0);
+    float *packed = malloc((size_t)sc_packed_count(k, c, oc, ob) * 4);
     for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 100;
     for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
     ref_conv(in, c, h, w, f, k, s, oc, ref);
-    sc_weights_pack(f, k, c, oc, 0, packed);
-    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_packed_count(k, c, oc)),
+    sc_weights_pack(f, k, c, oc, 0, ob, packed);
+    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_packed_count(k, c, oc, ob)),
            dout = buf(NULL, nout);
     struct sc_error err;
     ck_assert_msg(sc_op_conv(&rt, &kern, din, c, h, w, dw, k, s, dout, oc, NULL, &err) == SC_OK,
                   "%s", err.msg);
     get(dout, got, nout);
     double d = max_diff(ref, got, nout);
-    ck_assert_msg(d < 1e-3, "conv c%d %dx%d k%d s%d oc%d: max diff %g", c, w, h, k, s, oc, d);
+    ck_assert_msg(d < 1e-5, "conv c%d %dx%d k%d s%d oc%d: max diff %g", c, w, h, k, s, oc, d);
     clReleaseMemObject(din); clReleaseMemObject(dw); clReleaseMemObject(dout);
     free(in); free(f); free(ref); free(got); free(packed);
 }
@@ -117,6 +122,46 @@ START_TEST(test_conv_shapes)
     run_conv_case(3, 7, 5, 9, 1, 6);    /* 9x9 wider than the image */
     run_conv_case(5, 9, 11, 9, 1, 3);
     run_conv_case(4, 1, 1, 3, 2, 4);    /* a single pixel */
+    /* Wide enough for the vector paths: full and partial 16-pixel blocks,
+     * both output-channel blocks of the 9x9 kernel, 4-pixel blocks at stride 2. */
+    run_conv_case(3, 11, 45, 9, 1, 10);
+    run_conv_case(5, 9, 40, 9, 1, 3);
+    run_conv_case(6, 9, 41, 3, 2, 20);
+    run_conv_case(6, 10, 40, 3, 2, 16);
+}
+END_TEST
+
+static void run_wino_case(int c, int h, int w, int oc)
+{
+    unsigned seed = (unsigned)(c * 13 + h * 7 + w * 5 + oc);
+    size_t nin = (size_t)c * h * w, nf = 9 * (size_t)c * oc, nout = (size_t)oc * h * w;
+    size_t scratch = sc_wino_scratch_floats(c > oc ? c : oc, h, w);
+    float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
+          *got = malloc(nout * 4), *u = malloc((size_t)sc_wino_filter_count(c, oc) * 4);
+    for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 20;
+    for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
+    ref_conv(in, c, h, w, f, 3, 1, oc, ref);
+    sc_wino_filter(f, c, oc, u);
+    cl_mem din = buf(in, nin), du = buf(u, (size_t)sc_wino_filter_count(c, oc)),
+           dv = buf(NULL, scratch), dm = buf(NULL, scratch), dout = buf(NULL, nout);
+    struct sc_error err;
+    ck_assert_msg(sc_op_conv3x3_wino(&rt, &kern, din, c, h, w, du, dv, dm, dout, oc, NULL,
+                                     &err) == SC_OK, "%s", err.msg);
+    get(dout, got, nout);
+    double d = max_diff(ref, got, nout);
+    ck_assert_msg(d < 1e-5, "winograd c%d %dx%d oc%d: max diff %g", c, w, h, oc, d);
+    cl_mem all[] = {din, du, dv, dm, dout};
+    for (int i = 0; i < 5; i++)
+        clReleaseMemObject(all[i]);
+    free(in); free(f); free(ref); free(got); free(u);
+}
+
+START_TEST(test_winograd_shapes)
+{
+    run_wino_case(5, 5, 7, 16);     /* odd sides: partial 4x4 tiles */
+    run_wino_case(3, 1, 1, 16);     /* a single pixel */
+    run_wino_case(32, 17, 23, 32);
+    run_wino_case(128, 12, 16, 128);
 }
 END_TEST
 
@@ -125,19 +170,19 @@ static void run_deconv_case(int c, int h, int w, int oc)
     unsigned seed = (unsigned)(c * 7 + h * 5 + w * 3 + oc);
     size_t nin = (size_t)c * h * w, nf = 9 * (size_t)c * oc, nout = (size_t)oc * 4 * h * w;
     float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
-          *got = malloc(nout * 4), *packed = malloc((size_t)sc_packed_count(3, c, oc) * 4);
+          *got = malloc(nout * 4), *packed = malloc((size_t)sc_packed_count(3, c, oc, 16) * 4);
     for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 10;
     for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
     ref_deconv(in, c, h, w, f, oc, ref);
-    sc_weights_pack(f, 3, c, oc, 1, packed);
-    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_packed_count(3, c, oc)),
+    sc_weights_pack(f, 3, c, oc, 1, sc_pack_block(3, 2, oc, 1), packed);
+    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_packed_count(3, c, oc, 16)),
            dout = buf(NULL, nout);
     struct sc_error err;
     ck_assert_msg(sc_op_deconv(&rt, &kern, din, c, h, w, dw, dout, oc, NULL, &err) == SC_OK,
                   "%s", err.msg);
     get(dout, got, nout);
     double d = max_diff(ref, got, nout);
-    ck_assert_msg(d < 1e-4, "deconv c%d %dx%d oc%d: max diff %g", c, w, h, oc, d);
+    ck_assert_msg(d < 1e-5, "deconv c%d %dx%d oc%d: max diff %g", c, w, h, oc, d);
     clReleaseMemObject(din); clReleaseMemObject(dw); clReleaseMemObject(dout);
     free(in); free(f); free(ref); free(got); free(packed);
 }
@@ -147,6 +192,7 @@ START_TEST(test_deconv_shapes)
     run_deconv_case(3, 5, 7, 5);
     run_deconv_case(4, 4, 6, 8);
     run_deconv_case(2, 1, 1, 3);
+    run_deconv_case(5, 6, 9, 20);       /* odd width: a half pair at the end */
 }
 END_TEST
 
@@ -187,7 +233,7 @@ static void run_norm_case(int c, int hw, int relu, int with_res, int constant)
                              with_res ? dres : NULL, NULL, &err) == SC_OK, "%s", err.msg);
     get(dx, got, n);
     double d = max_diff(x, got, n);
-    ck_assert_msg(d < 1e-4, "norm c%d hw%d relu%d res%d const%d: max diff %g", c, hw, relu,
+    ck_assert_msg(d < 1e-5, "norm c%d hw%d relu%d res%d const%d: max diff %g", c, hw, relu,
                   with_res, constant, d);
     if (constant && !with_res)   /* a constant channel normalizes to its shift exactly */
         for (int ch = 0; ch < c; ch++)
@@ -293,6 +339,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_conv_shapes);
     tcase_add_test(tc, test_deconv_shapes);
+    tcase_add_test(tc, test_winograd_shapes);
     tcase_add_test(tc, test_norm);
     tcase_add_test(tc, test_image_kernels);
     tcase_add_test(tc, test_build_failure_log);

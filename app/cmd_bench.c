@@ -1,0 +1,178 @@
+/* stylecam bench: the engine's speed per frame size, on one device. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/commands.h"
+#include "app/log.h"
+#include "engine/arch.h"
+#include "engine/engine.h"
+
+#define MAX_FRAMES 10000
+
+struct size_result {
+    int w, h, frames;
+    double med, p10, p90, min, max;   /* ms per frame */
+    double layer_ms[32];
+    const char *layer_names[32];
+    int nlayers;
+    double device_mb;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A moving test picture, so no two frames are alike. */
+static void fill_frame(uint8_t *p, int w, int h, int t)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t *q = p + ((size_t)y * w + x) * 3;
+            q[0] = (uint8_t)(x + t * 3);
+            q[1] = (uint8_t)(y * 2 - t);
+            q[2] = (uint8_t)((x ^ y) + t);
+        }
+}
+
+static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h, int frames,
+                                 struct size_result *r, struct sc_error *err)
+{
+    size_t n = (size_t)w * h * 3;
+    uint8_t *in = malloc(n), *out = malloc(n);
+    double *t = malloc(sizeof *t * (size_t)frames);
+    if (!in || !out || !t) {
+        free(in); free(out); free(t);
+        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory for %dx%d frames.", w, h);
+    }
+    struct sc_run_params p = {1.0f, 0, 0};
+    enum sc_status st = SC_OK;
+    /* Warm-up: the first runs allocate and let the driver settle. */
+    for (int i = 0; !st && i < 2; i++) {
+        fill_frame(in, w, h, i);
+        st = sc_engine_run(eng, style, in, w, h, &p, out, err);
+    }
+    for (int i = 0; !st && i < frames; i++) {
+        fill_frame(in, w, h, i + 2);
+        double t0 = now_ms();
+        st = sc_engine_run(eng, style, in, w, h, &p, out, err);
+        t[i] = now_ms() - t0;
+    }
+    if (!st) {
+        r->w = w;
+        r->h = h;
+        r->frames = frames;
+        qsort(t, (size_t)frames, sizeof *t, cmp_double);
+        r->min = t[0];
+        r->max = t[frames - 1];
+        r->med = frames % 2 ? t[frames / 2] : (t[frames / 2 - 1] + t[frames / 2]) / 2;
+        r->p10 = t[frames / 10];
+        r->p90 = t[(frames * 9) / 10 < frames ? (frames * 9) / 10 : frames - 1];
+        r->nlayers = sc_engine_layer_times(eng, r->layer_ms, r->layer_names, 32);
+        r->device_mb = (double)sc_engine_device_bytes(eng) / (1 << 20);
+    }
+    free(in);
+    free(out);
+    free(t);
+    return st;
+}
+
+static void print_text(const struct size_result *r, const char *style)
+{
+    double macs = sc_arch_macs(r->w, r->h);
+    printf("%dx%d  style %s  %d frames: median %.1f ms (p10 %.1f, p90 %.1f, min %.1f, "
+           "max %.1f)  %.2f fps  %.1f GFLOP/s  device memory %.0f MiB\n",
+           r->w, r->h, style, r->frames, r->med, r->p10, r->p90, r->min, r->max,
+           1000.0 / r->med, 2 * macs / (r->med * 1e6), r->device_mb);
+    double total = 0;
+    for (int i = 0; i < r->nlayers; i++)
+        total += r->layer_ms[i];
+    for (int i = 0; i < r->nlayers; i++)
+        printf("    %-12s %8.2f ms  %5.1f%%\n", r->layer_names[i], r->layer_ms[i],
+               total > 0 ? 100 * r->layer_ms[i] / total : 0);
+}
+
+static void print_json(const struct size_result *r, int n, const char *device,
+                       const char *style)
+{
+    printf("{\"device\": \"");
+    for (const char *c = device; *c; c++)
+        printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+    printf("\", \"style\": \"%s\", \"results\": [", style);
+    for (int i = 0; i < n; i++) {
+        double macs = sc_arch_macs(r[i].w, r[i].h);
+        printf("%s\n  {\"w\": %d, \"h\": %d, \"frames\": %d, \"ms_median\": %.3f, "
+               "\"ms_p10\": %.3f, \"ms_p90\": %.3f, \"ms_min\": %.3f, \"ms_max\": %.3f, "
+               "\"fps\": %.3f, \"gmacs\": %.4f, \"gflops\": %.3f, \"device_mb\": %.1f, "
+               "\"layers\": [", i ? "," : "", r[i].w, r[i].h, r[i].frames, r[i].med,
+               r[i].p10, r[i].p90, r[i].min, r[i].max, 1000.0 / r[i].med, macs * 1e-9,
+               2 * macs / (r[i].med * 1e6), r[i].device_mb);
+        for (int k = 0; k < r[i].nlayers; k++)
+            printf("%s{\"name\": \"%s\", \"ms\": %.3f}", k ? ", " : "", r[i].layer_names[k],
+                   r[i].layer_ms[k]);
+        printf("]}");
+    }
+    printf("\n]}\n");
+}
+
+static enum sc_status load_style(struct sc_app *app, struct sc_engine *eng, const char **name,
+                                 struct sc_error *err)
+{
+    const char *want = app->opt->style;
+    if (!want)
+        want = sc_styles_find(&app->styles, "udnie") >= 0 ? "udnie" : app->styles.list[0].name;
+    int i = sc_styles_find(&app->styles, want);
+    if (i < 0)
+        return sc_styles_unknown(&app->styles, want, err);
+    struct sc_model *m;
+    enum sc_status st = sc_styles_load(&app->styles, i, &m, err);
+    if (!st) {
+        st = sc_engine_add_style(eng, m, NULL, err);
+        sc_model_free(m);
+    }
+    *name = app->styles.list[i].name;
+    return st;
+}
+
+int sc_cmd_bench(struct sc_app *app)
+{
+    const struct sc_options *o = app->opt;
+    static const int defaults[][2] = {{320, 240}, {640, 480}};
+    int nsizes = o->nsizes ? o->nsizes : 2;
+    int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 10;
+    struct sc_engine *eng = NULL;
+    struct sc_engine_opts eo = {.cl_device = app->cl_device, .profiling = 1};
+    struct sc_error err;
+    const char *style = NULL;
+    enum sc_status st = sc_engine_init(&eng, &eo, &err);
+    if (!st)
+        st = load_style(app, eng, &style, &err);
+    struct size_result res[8];
+    memset(res, 0, sizeof res);
+    for (int i = 0; !st && i < nsizes; i++) {
+        int w = o->nsizes ? o->sizes[i][0] : defaults[i][0];
+        int h = o->nsizes ? o->sizes[i][1] : defaults[i][1];
+        st = bench_size(eng, 0, w, h, frames, &res[i], &err);
+        if (!st && !o->json)
+            print_text(&res[i], style);
+    }
+    if (!st && o->json)
+        print_json(res, nsizes, sc_engine_device_name(eng), style);
+    else if (!st)
+        printf("device: %s\n", sc_engine_device_name(eng));
+    if (st)
+        sc_err("%s", err.msg);
+    sc_engine_free(eng);
+    return st ? 1 : 0;
+}
