@@ -25,35 +25,60 @@
     r3 = (m1) - (m2) + 8.0f * ((m3) - (m4)) + (m5);      \
 } while (0)
 
+/* A work item transforms 4 neighbouring tiles of one channel; vector lanes
+ * are tiles. Tile tx reads input columns 4tx-1 .. 4tx+4, so the 4 tiles
+ * share one 18-value row segment. */
 __kernel void wino_input(__global const float *in, int C, int H, int W,
                          int tiles_x, int tiles_y, int TP, __global float *V)
 {
-    int tx = get_global_id(0), ty = get_global_id(1), c = get_global_id(2);
+    int tx = get_global_id(0) * 4, ty = get_global_id(1), c = get_global_id(2);
     if (tx >= tiles_x || ty >= tiles_y)
         return;
     __global const float *ip = in + (size_t)c * H * W;
     int y0 = ty * 4 - 1, x0 = tx * 4 - 1;
-    float d[6][6], t[6][6];
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++) {
-            int y = y0 + i, x = x0 + j;
-            d[i][j] = (y >= 0 && y < H && x >= 0 && x < W) ? ip[y * W + x] : 0.0f;
+    int fast = x0 >= 0 && x0 + 18 <= W;
+    float4 e[6][6];   /* e[i] = row i of the tile times B */
+    for (int i = 0; i < 6; i++) {
+        int y = y0 + i;
+        float buf[18];
+        if (y < 0 || y >= H) {
+            for (int k = 0; k < 18; k++)
+                buf[k] = 0.0f;
+        } else if (fast) {
+            vstore16(vload16(0, ip + (size_t)y * W + x0), 0, buf);
+            vstore2(vload2(0, ip + (size_t)y * W + x0 + 16), 0, buf + 16);
+        } else {
+            for (int k = 0; k < 18; k++)
+                buf[k] = sc_at(ip + (size_t)y * W, x0 + k, W);
         }
-    for (int j = 0; j < 6; j++)      /* columns: t = B^T d */
-        BT6(d[0][j], d[1][j], d[2][j], d[3][j], d[4][j], d[5][j],
-            t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j]);
+        float4 d[6];
+        for (int j = 0; j < 6; j++)
+            d[j] = (float4)(buf[j], buf[4 + j], buf[8 + j], buf[12 + j]);
+        BT6(d[0], d[1], d[2], d[3], d[4], d[5],
+            e[i][0], e[i][1], e[i][2], e[i][3], e[i][4], e[i][5]);
+    }
     int tile = ty * tiles_x + tx;
     size_t stride = (size_t)C * TP;
     __global float *vp = V + (size_t)c * TP + tile;
-    for (int i = 0; i < 6; i++) {    /* rows: (B^T d) B */
-        float r0, r1, r2, r3, r4, r5;
-        BT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], r0, r1, r2, r3, r4, r5);
-        vp[(i * 6 + 0) * stride] = r0;
-        vp[(i * 6 + 1) * stride] = r1;
-        vp[(i * 6 + 2) * stride] = r2;
-        vp[(i * 6 + 3) * stride] = r3;
-        vp[(i * 6 + 4) * stride] = r4;
-        vp[(i * 6 + 5) * stride] = r5;
+    /* Tiles past the row's end spill into the next row's slots or the
+     * padding; the next row's own work item overwrites them, so write
+     * only the lanes that belong to this row. */
+    int n = min(4, tiles_x - tx);
+    for (int j = 0; j < 6; j++) {
+        float4 r[6];
+        BT6(e[0][j], e[1][j], e[2][j], e[3][j], e[4][j], e[5][j],
+            r[0], r[1], r[2], r[3], r[4], r[5]);
+        for (int i = 0; i < 6; i++) {
+            __global float *q = vp + (size_t)(i * 6 + j) * stride;
+            if (n == 4) {
+                vstore4(r[i], 0, q);
+            } else {
+                float a[4];
+                vstore4(r[i], 0, a);
+                for (int l = 0; l < n; l++)
+                    q[l] = a[l];
+            }
+        }
     }
 }
 
@@ -86,30 +111,53 @@ __kernel void wino_gemm(__global const float *U, __global const float *V, int C,
         vstore4((float4)(r[0][j], r[1][j], r[2][j], r[3][j]), 0, mp + (size_t)j * TP);
 }
 
+/* A work item finishes 4 neighbouring tiles of one output channel. */
 __kernel void wino_output(__global const float *M, int OC, int TP, int tiles_x,
                           int tiles_y, int H, int W, __global float *out)
 {
-    int tx = get_global_id(0), ty = get_global_id(1), oc = get_global_id(2);
+    int tx = get_global_id(0) * 4, ty = get_global_id(1), oc = get_global_id(2);
     if (tx >= tiles_x || ty >= tiles_y)
         return;
-    int tile = ty * tiles_x + tx;
+    int tile = ty * tiles_x + tx, n = min(4, tiles_x - tx);
     size_t stride = (size_t)OC * TP;
     __global const float *mp = M + (size_t)oc * TP + tile;
-    float m[6][6], t[4][6];
-    for (int i = 0; i < 36; i++)
-        m[i / 6][i % 6] = mp[i * stride];
-    for (int j = 0; j < 6; j++)
-        AT6(m[0][j], m[1][j], m[2][j], m[3][j], m[4][j], m[5][j],
-            t[0][j], t[1][j], t[2][j], t[3][j]);
+    float4 t[4][6];   /* t = A^T m, lanes are tiles */
+    for (int j = 0; j < 6; j++) {
+        float4 m[6];
+        for (int i = 0; i < 6; i++) {
+            __global const float *q = mp + (size_t)(i * 6 + j) * stride;
+            if (n == 4) {
+                m[i] = vload4(0, q);
+            } else {
+                float a[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+                for (int l = 0; l < n; l++)
+                    a[l] = q[l];
+                m[i] = vload4(0, a);
+            }
+        }
+        AT6(m[0], m[1], m[2], m[3], m[4], m[5], t[0][j], t[1][j], t[2][j], t[3][j]);
+    }
     __global float *op = out + (size_t)oc * H * W;
+    int x0 = tx * 4, nx = min(16, W - x0);
     for (int i = 0; i < 4; i++) {
-        float r[4];
-        AT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], r[0], r[1], r[2], r[3]);
         int y = ty * 4 + i;
+        if (y >= H)
+            break;
+        float4 r[4];
+        AT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], r[0], r[1], r[2], r[3]);
+        float row[16];   /* x = 4 * lane + j */
         for (int j = 0; j < 4; j++) {
-            int x = tx * 4 + j;
-            if (y < H && x < W)
-                op[y * W + x] = r[j];
+            float a[4];
+            vstore4(r[j], 0, a);
+            for (int l = 0; l < 4; l++)
+                row[4 * l + j] = a[l];
+        }
+        __global float *orow = op + (size_t)y * W + x0;
+        if (nx == 16) {
+            vstore16(vload16(0, row), 0, orow);
+        } else {
+            for (int k = 0; k < nx; k++)
+                orow[k] = row[k];
         }
     }
 }

@@ -115,6 +115,8 @@ enum sc_status sc_clrt_list_devices(FILE *out, struct sc_error *err)
     return SC_OK;
 }
 
+static cl_device_type dev_type(cl_device_id d);
+
 static void read_info(struct sc_clrt *rt)
 {
     char ver[128] = "", pname[128] = "";
@@ -128,6 +130,7 @@ static void read_info(struct sc_clrt *rt)
     char ext[4096] = "";
     clGetDeviceInfo(rt->device, CL_DEVICE_EXTENSIONS, sizeof ext, ext, NULL);
     rt->has_fp16 = strstr(ext, "cl_khr_fp16") != NULL;
+    rt->is_cpu = (dev_type(rt->device) & CL_DEVICE_TYPE_CPU) != 0;
 }
 
 static int pick_default(const struct dev_list *l)

@@ -20,6 +20,7 @@ struct sc_clrt {
     cl_ulong global_mem;      /* CL_DEVICE_GLOBAL_MEM_SIZE */
     size_t max_wg;            /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
     int has_fp16;
+    int is_cpu;               /* CL_DEVICE_TYPE_CPU */
 };
 
 /* Opens device `index` in the global list (-1: a GPU first, else the

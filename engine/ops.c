@@ -86,7 +86,8 @@ enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
         sc_kernels_free(k);
         return st;
     }
-    size_t wg = 256;
+    /* Few work items with long contiguous chunks suit CPUs; GPUs want more. */
+    size_t wg = rt->is_cpu ? 16 : 256;
     while (wg > rt->max_wg)
         wg /= 2;
     k->stats_local = wg;
@@ -195,8 +196,8 @@ enum sc_status sc_op_norm(struct sc_clrt *rt, const struct sc_kernels *k,
     int flags = (relu ? 1 : 0) | (residual ? 2 : 0);
     struct arg a2[] = {ARG(x), ARG(hw), ARG(stats), ARG(shift), ARG(scale), ARG(flags),
                        ARG(residual)};
-    size_t lws2[2] = {64, 1};
-    size_t gws2[2] = {round_up((size_t)hw, 64), (size_t)c};
+    size_t lws2[2] = {16, 1};
+    size_t gws2[2] = {round_up(((size_t)hw + 15) / 16, 16), (size_t)c};
     return launch(rt, k->norm_apply, "Instance normalization", a2, 7, 2, gws2, lws2,
                   ev, err);
 }
@@ -295,8 +296,8 @@ enum sc_status sc_op_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k
 {
     int tx = (w + 3) / 4, ty = (h + 3) / 4, tp = sc_wino_tiles_padded(h, w);
     struct arg a1[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(tx), ARG(ty), ARG(tp), ARG(v)};
-    size_t l1[3] = {8, 4, 1};
-    size_t g1[3] = {round_up((size_t)tx, 8), round_up((size_t)ty, 4), (size_t)c};
+    size_t l1[3] = {4, 4, 1};
+    size_t g1[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)ty, 4), (size_t)c};
     enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 8, 3,
                                g1, l1, ev, err);
     struct arg a2[] = {ARG(u), ARG(v), ARG(c), ARG(oc), ARG(tp), ARG(m)};
@@ -305,7 +306,7 @@ enum sc_status sc_op_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k
     if (!st)
         st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
     struct arg a3[] = {ARG(m), ARG(oc), ARG(tp), ARG(tx), ARG(ty), ARG(h), ARG(w), ARG(out)};
-    size_t g3[3] = {round_up((size_t)tx, 8), round_up((size_t)ty, 4), (size_t)oc};
+    size_t g3[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)ty, 4), (size_t)oc};
     if (!st)
         st = launch(rt, k->wino_out, "A Winograd output transform", a3, 8, 3, g3, l1,
                     NULL, err);
