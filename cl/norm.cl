@@ -31,7 +31,7 @@ __kernel void norm_stats(__global const float *x, int HW,
 {
     int c = get_group_id(0), lid = get_local_id(0), n = get_local_size(0);
     /* This work item's chunk: a multiple of 16 long, the last one shorter. */
-    int chunk = (HW / n + 15) & ~15;
+    int chunk = ((HW + n - 1) / n + 15) & ~15;
     int b = min(lid * chunk, HW), e = min(b + chunk, HW);
     int e16 = b + (e - b) / 16 * 16;
     __global const float *p = x + (size_t)c * HW;
