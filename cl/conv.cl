@@ -30,59 +30,70 @@ __kernel void conv2d(__global const float *in, int C, int H, int W,
         out[(og * 8 + j) * plane + o] = a[j];
 }
 
-/* 9x9 stride 1: a work item makes 16 neighbouring pixels of one row for
- * OB output channels. Per input row it fetches the 24 values the window
- * slides over once, then each tap is one vector FMA per channel. */
-#define SC_CONV9_X16(NAME, OB)                                                      \
+/* 9x9 stride 1: a work item makes 16 neighbouring pixels of ROWS rows for
+ * OB output channels. Each input row it touches is fetched once (16-wide
+ * loads at the 9 tap offsets) and feeds every output row whose window
+ * holds it; each tap is one vector FMA per channel and row. */
+#define SC_CONV9_X16(NAME, OB, ROWS)                                                \
 __kernel void NAME(__global const float *in, int C, int H, int W,                   \
                    __global const float *wt, __global float *out, int OC)           \
 {                                                                                   \
-    int xb = get_global_id(0) * 16, oy = get_global_id(1), og = get_global_id(2);   \
-    if (xb >= W || oy >= H)                                                         \
+    int xb = get_global_id(0) * 16, oy0 = get_global_id(1) * ROWS;                  \
+    int og = get_global_id(2);                                                      \
+    if (xb >= W || oy0 >= H)                                                        \
         return;                                                                     \
     int x0 = xb - 4;                                                                \
     int fast = x0 >= 0 && x0 + 24 <= W;                                             \
-    float16 acc[OB];                                                                \
-    for (int j = 0; j < OB; j++)                                                    \
-        acc[j] = (float16)(0.0f);                                                   \
-    int ky0 = max(0, 4 - oy), ky1 = min(9, H + 4 - oy);                             \
+    float16 acc[ROWS][OB];                                                          \
+    for (int r = 0; r < ROWS; r++)                                                  \
+        for (int j = 0; j < OB; j++)                                                \
+            acc[r][j] = (float16)(0.0f);                                            \
+    /* Input rows oy0-4 .. oy0+ROWS+3, clipped to the image. */                     \
+    int iy0 = max(0, oy0 - 4), iy1 = min(H, oy0 + ROWS + 4);                        \
     for (int c = 0; c < C; c++) {                                                   \
         __global const float *wc = wt + ((size_t)og * C + c) * 81 * OB;             \
-        for (int ky = ky0; ky < ky1; ky++) {                                        \
-            __global const float *row = in + ((size_t)c * H + oy - 4 + ky) * W;     \
-            float buf[24];                                                          \
+        for (int iy = iy0; iy < iy1; iy++) {                                        \
+            __global const float *row = in + ((size_t)c * H + iy) * W + x0;         \
+            float16 v[9];                                                           \
             if (fast) {                                                             \
-                vstore16(vload16(0, row + x0), 0, buf);                             \
-                vstore8(vload8(0, row + x0 + 16), 0, buf + 16);                     \
+                for (int kx = 0; kx < 9; kx++)                                      \
+                    v[kx] = vload16(0, row + kx);                                   \
             } else {                                                                \
+                float buf[24];                                                      \
                 for (int i = 0; i < 24; i++)                                        \
-                    buf[i] = sc_at(row, x0 + i, W);                                 \
+                    buf[i] = sc_at(row - x0, x0 + i, W);                            \
+                for (int kx = 0; kx < 9; kx++)                                      \
+                    v[kx] = vload16(0, buf + kx);                                   \
             }                                                                       \
-            __global const float *wk = wc + ky * 9 * OB;                            \
-            for (int kx = 0; kx < 9; kx++) {                                        \
-                float16 v = vload16(0, buf + kx);                                   \
-                for (int j = 0; j < OB; j++)                                        \
-                    acc[j] = fma(v, (float16)(wk[kx * OB + j]), acc[j]);            \
+            for (int r = 0; r < ROWS; r++) {                                        \
+                int ky = iy - (oy0 + r) + 4;                                        \
+                if (ky < 0 || ky > 8)                                               \
+                    continue;                                                       \
+                __global const float *wk = wc + ky * 9 * OB;                        \
+                for (int kx = 0; kx < 9; kx++)                                      \
+                    for (int j = 0; j < OB; j++)                                    \
+                        acc[r][j] = fma(v[kx], (float16)(wk[kx * OB + j]), acc[r][j]); \
             }                                                                       \
         }                                                                           \
     }                                                                               \
     size_t plane = (size_t)H * W;                                                   \
     int n = min(16, W - xb);                                                        \
-    for (int j = 0; j < OB && og * OB + j < OC; j++) {                              \
-        __global float *op = out + (og * OB + j) * plane + (size_t)oy * W + xb;     \
-        if (n == 16) {                                                              \
-            vstore16(acc[j], 0, op);                                                \
-        } else {                                                                    \
-            float a[16];                                                            \
-            vstore16(acc[j], 0, a);                                                 \
-            for (int i = 0; i < n; i++)                                             \
-                op[i] = a[i];                                                       \
+    for (int r = 0; r < ROWS && oy0 + r < H; r++)                                   \
+        for (int j = 0; j < OB && og * OB + j < OC; j++) {                          \
+            __global float *op = out + (og * OB + j) * plane + (size_t)(oy0 + r) * W + xb; \
+            if (n == 16) {                                                          \
+                vstore16(acc[r][j], 0, op);                                         \
+            } else {                                                                \
+                float a[16];                                                        \
+                vstore16(acc[r][j], 0, a);                                          \
+                for (int i = 0; i < n; i++)                                         \
+                    op[i] = a[i];                                                   \
+            }                                                                       \
         }                                                                           \
-    }                                                                               \
 }
 
-SC_CONV9_X16(conv9_x16_b8, 8)
-SC_CONV9_X16(conv9_x16_b4, 4)
+SC_CONV9_X16(conv9_x16_b8, 8, 1)
+SC_CONV9_X16(conv9_x16_b3, 3, 2)
 
 /* 3x3 stride 2: a work item makes 4 neighbouring output pixels for 16
  * output channels; each tap is one 16-channel weight load and 4 FMAs. */

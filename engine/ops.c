@@ -23,8 +23,8 @@ int sc_pack_block(int k, int stride, int oc, int transposed)
 {
     if (transposed || (k == 3 && stride == 2))
         return 16;
-    if (k == 9 && stride == 1 && oc < 8)
-        return 4;
+    if (k == 9 && stride == 1 && oc <= 3)
+        return 3;
     return 8;
 }
 
@@ -72,7 +72,7 @@ enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
                                       &k->prog, err);
     struct { const char *name; cl_kernel *k; } list[] = {
         {"conv2d", &k->conv}, {"conv9_x16_b8", &k->conv9_b8},
-        {"conv9_x16_b4", &k->conv9_b4}, {"conv3s2_c16", &k->conv3s2},
+        {"conv9_x16_b3", &k->conv9_b3}, {"conv3s2_c16", &k->conv3s2},
         {"deconv2x", &k->deconv},
         {"norm_stats", &k->norm_stats}, {"norm_apply", &k->norm_apply},
         {"rgb8_to_planar", &k->in_rgb8}, {"planar_to_rgb8", &k->out_rgb8},
@@ -96,7 +96,7 @@ enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
 
 void sc_kernels_free(struct sc_kernels *k)
 {
-    cl_kernel *all[] = {&k->conv, &k->conv9_b8, &k->conv9_b4, &k->conv3s2, &k->deconv, &k->norm_stats, &k->norm_apply,
+    cl_kernel *all[] = {&k->conv, &k->conv9_b8, &k->conv9_b3, &k->conv3s2, &k->deconv, &k->norm_stats, &k->norm_apply,
                         &k->in_rgb8, &k->out_rgb8, &k->out_f32, &k->wino_in,
                         &k->wino_gemm, &k->wino_out};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -137,12 +137,13 @@ static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_m
                             int c, int h, int w, cl_mem wt, cl_mem out, int oc,
                             cl_event *ev, struct sc_error *err)
 {
-    int ob = sc_pack_block(9, 1, oc, 0);
+    int ob = sc_pack_block(9, 1, oc, 0), rows = ob == 3 ? 2 : 1;
     struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(out), ARG(oc)};
     size_t lws[3] = {4, 8, 1};
-    size_t gws[3] = {round_up((size_t)(w + 15) / 16, 4), round_up((size_t)h, 8),
+    size_t gws[3] = {round_up((size_t)(w + 15) / 16, 4),
+                     round_up((size_t)(h + rows - 1) / (size_t)rows, 8),
                      round_up((size_t)oc, (size_t)ob) / (size_t)ob};
-    return launch(rt, ob == 8 ? k->conv9_b8 : k->conv9_b4, "A convolution", a, 7, 3, gws,
+    return launch(rt, ob == 8 ? k->conv9_b8 : k->conv9_b3, "A convolution", a, 7, 3, gws,
                   lws, ev, err);
 }
 

@@ -8,7 +8,7 @@
 
 struct sc_kernels {
     cl_program prog;
-    cl_kernel conv, conv9_b8, conv9_b4, conv3s2, deconv, norm_stats, norm_apply, in_rgb8, out_rgb8, out_f32;
+    cl_kernel conv, conv9_b8, conv9_b3, conv3s2, deconv, norm_stats, norm_apply, in_rgb8, out_rgb8, out_f32;
     cl_kernel wino_in, wino_gemm, wino_out;
     size_t stats_local;   /* power-of-two work-group size for norm_stats */
 };

@@ -126,6 +126,7 @@ START_TEST(test_conv_shapes)
      * both output-channel blocks of the 9x9 kernel, 4-pixel blocks at stride 2. */
     run_conv_case(3, 11, 45, 9, 1, 10);
     run_conv_case(5, 9, 40, 9, 1, 3);
+    run_conv_case(4, 10, 33, 9, 1, 2);
     run_conv_case(6, 9, 41, 3, 2, 20);
     run_conv_case(6, 10, 40, 3, 2, 16);
 }
