@@ -46,6 +46,10 @@ static void fill_frame(uint8_t *p, int w, int h, int t)
         }
 }
 
+/* Set by the first frame of the run: start-up (engine, kernels, style
+ * upload) to the first stylized frame. */
+static double start_ms, first_frame_ms;
+
 static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h, int frames,
                                  struct size_result *r, struct sc_error *err)
 {
@@ -62,6 +66,8 @@ static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h,
     for (int i = 0; !st && i < 2; i++) {
         fill_frame(in, w, h, i);
         st = sc_engine_run(eng, style, in, w, h, &p, out, err);
+        if (first_frame_ms == 0)
+            first_frame_ms = now_ms() - start_ms;
     }
     for (int i = 0; !st && i < frames; i++) {
         fill_frame(in, w, h, i + 2);
@@ -104,12 +110,13 @@ static void print_text(const struct size_result *r, const char *style)
 }
 
 static void print_json(const struct size_result *r, int n, const char *device,
-                       const char *style)
+                       const char *style, int cache_hit)
 {
     printf("{\"device\": \"");
     for (const char *c = device; *c; c++)
         printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-    printf("\", \"style\": \"%s\", \"results\": [", style);
+    printf("\", \"style\": \"%s\", \"first_frame_ms\": %.1f, \"kernel_cache_hit\": %s, "
+           "\"results\": [", style, first_frame_ms, cache_hit ? "true" : "false");
     for (int i = 0; i < n; i++) {
         double macs = sc_arch_macs(r[i].w, r[i].h);
         printf("%s\n  {\"w\": %d, \"h\": %d, \"frames\": %d, \"ms_median\": %.3f, "
@@ -152,9 +159,11 @@ int sc_cmd_bench(struct sc_app *app)
     int nsizes = o->nsizes ? o->nsizes : 2;
     int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 10;
     struct sc_engine *eng = NULL;
-    struct sc_engine_opts eo = {.cl_device = app->cl_device, .profiling = 1};
+    struct sc_engine_opts eo = {.cl_device = app->cl_device, .profiling = 1,
+                                 .cache_dir = app->env->cache_dir};
     struct sc_error err;
     const char *style = NULL;
+    start_ms = now_ms();
     enum sc_status st = sc_engine_init(&eng, &eo, &err);
     if (!st)
         st = load_style(app, eng, &style, &err);
@@ -168,9 +177,11 @@ int sc_cmd_bench(struct sc_app *app)
             print_text(&res[i], style);
     }
     if (!st && o->json)
-        print_json(res, nsizes, sc_engine_device_name(eng), style);
+        print_json(res, nsizes, sc_engine_device_name(eng), style, sc_engine_cache_hit(eng));
     else if (!st)
-        printf("device: %s\n", sc_engine_device_name(eng));
+        printf("device: %s\nstart-up to first frame: %.0f ms (kernels %s)\n",
+               sc_engine_device_name(eng), first_frame_ms,
+               sc_engine_cache_hit(eng) ? "from the cache" : "compiled");
     if (st)
         sc_err("%s", err.msg);
     sc_engine_free(eng);

@@ -25,6 +25,11 @@ int sc_env_read(struct sc_env *env, char *msg, size_t msglen)
         snprintf(env->videos_dir, sizeof env->videos_dir, "%s", vid);
     else
         snprintf(env->videos_dir, sizeof env->videos_dir, "%s/Videos", home);
+    const char *cache = getenv("XDG_CACHE_HOME");
+    if (cache && cache[0])
+        snprintf(env->cache_dir, sizeof env->cache_dir, "%s/stylecam/kernels", cache);
+    else
+        snprintf(env->cache_dir, sizeof env->cache_dir, "%s/.cache/stylecam/kernels", home);
     env->has_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
     env->cl_device = -1;
     const char *dev = getenv("STYLECAM_CL_DEVICE");

@@ -10,6 +10,7 @@ struct sc_env {
     int cl_device;               /* STYLECAM_CL_DEVICE, -1 if unset */
     char data_home[PATH_MAX];    /* $XDG_DATA_HOME or ~/.local/share */
     char videos_dir[PATH_MAX];   /* $XDG_VIDEOS_DIR or ~/Videos */
+    char cache_dir[PATH_MAX];    /* $XDG_CACHE_HOME/stylecam or ~/.cache/stylecam */
     int has_display;             /* DISPLAY or WAYLAND_DISPLAY set */
 };
 

@@ -1,5 +1,7 @@
 #include "engine/clrt.h"
 
+#include "engine/progcache.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,9 +144,11 @@ static int pick_default(const struct dev_list *l)
 }
 
 enum sc_status sc_clrt_init(struct sc_clrt *rt, int index, int profiling,
-                            struct sc_error *err)
+                            const char *cache_dir, struct sc_error *err)
 {
     memset(rt, 0, sizeof *rt);
+    if (cache_dir)
+        snprintf(rt->cache_dir, sizeof rt->cache_dir, "%s", cache_dir);
     struct dev_list l;
     enum sc_status st = list_all(&l, err);
     if (st)
@@ -201,9 +205,9 @@ static enum sc_status build_failed(struct sc_clrt *rt, cl_program prog,
     return SC_ERR_CL_BUILD;
 }
 
-enum sc_status sc_clrt_build(struct sc_clrt *rt, const char *const *srcs,
-                             int nsrcs, const char *options,
-                             cl_program *out, struct sc_error *err)
+static enum sc_status build_source(struct sc_clrt *rt, const char *const *srcs,
+                                   int nsrcs, const char *options, cl_program *out,
+                                   struct sc_error *err)
 {
     cl_int rc;
     cl_program prog = clCreateProgramWithSource(rt->ctx, (cl_uint)nsrcs,
@@ -218,4 +222,23 @@ enum sc_status sc_clrt_build(struct sc_clrt *rt, const char *const *srcs,
     }
     *out = prog;
     return SC_OK;
+}
+
+enum sc_status sc_clrt_build(struct sc_clrt *rt, const char *const *srcs,
+                             int nsrcs, const char *options,
+                             cl_program *out, struct sc_error *err)
+{
+    char path[600];
+    rt->cache_hit = 0;
+    if (!rt->cache_dir[0])
+        return build_source(rt, srcs, nsrcs, options, out, err);
+    sc_progcache_path(rt, srcs, nsrcs, options, path, sizeof path);
+    if (sc_progcache_load(rt, path, options, out) == 0) {
+        rt->cache_hit = 1;
+        return SC_OK;
+    }
+    enum sc_status st = build_source(rt, srcs, nsrcs, options, out, err);
+    if (!st)
+        sc_progcache_save(rt, *out, path);
+    return st;
 }

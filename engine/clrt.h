@@ -19,21 +19,26 @@ struct sc_clrt {
     cl_ulong max_alloc;       /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
     cl_ulong global_mem;      /* CL_DEVICE_GLOBAL_MEM_SIZE */
     size_t max_wg;            /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
+    char cache_dir[512];      /* compiled-program cache, "" = none */
+    int cache_hit;            /* the last build came from the cache */
     int has_fp16;
     int is_cpu;               /* CL_DEVICE_TYPE_CPU */
 };
 
 /* Opens device `index` in the global list (-1: a GPU first, else the
  * first device). The list spans all platforms, in the order
- * sc_clrt_list_devices prints. */
+ * sc_clrt_list_devices prints. cache_dir (may be NULL) keeps compiled
+ * programs between runs. */
 enum sc_status sc_clrt_init(struct sc_clrt *rt, int index, int profiling,
-                            struct sc_error *err);
+                            const char *cache_dir, struct sc_error *err);
 void sc_clrt_free(struct sc_clrt *rt);
 
 /* Prints every device with its index; returns the count or an error. */
 enum sc_status sc_clrt_list_devices(FILE *out, struct sc_error *err);
 
-/* Builds a program from sources; on a compile error err holds the build log. */
+/* Builds a program from sources, or loads it from the cache when the same
+ * sources, options, device and driver were built before (a damaged entry
+ * is rebuilt); on a compile error err holds the build log. */
 enum sc_status sc_clrt_build(struct sc_clrt *rt, const char *const *srcs,
                              int nsrcs, const char *options,
                              cl_program *out, struct sc_error *err);

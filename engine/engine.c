@@ -51,7 +51,8 @@ enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opt
     if (!e)
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory starting the engine.");
     e->profiling = opts->profiling;
-    enum sc_status st = sc_clrt_init(&e->rt, opts->cl_device, opts->profiling, err);
+    enum sc_status st = sc_clrt_init(&e->rt, opts->cl_device, opts->profiling, opts->cache_dir,
+                                     err);
     if (!st)
         st = sc_kernels_init(&e->rt, &e->k, err);
     if (st) {
@@ -107,6 +108,7 @@ void sc_engine_free(struct sc_engine *e)
 }
 
 const char *sc_engine_device_name(const struct sc_engine *e) { return e->label; }
+int sc_engine_cache_hit(const struct sc_engine *e) { return e->rt.cache_hit; }
 int sc_engine_style_count(const struct sc_engine *e) { return e->nstyles; }
 
 const char *sc_engine_style_name(const struct sc_engine *e, int index)

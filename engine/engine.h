@@ -17,6 +17,7 @@ struct sc_engine;
 struct sc_engine_opts {
     int cl_device;      /* index from sc_engine_list_devices, -1 = a GPU first */
     int profiling;      /* time each layer (bench) */
+    const char *cache_dir;  /* compiled kernels kept here between runs; NULL = none */
 };
 
 enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opts *opts,
@@ -25,6 +26,9 @@ void sc_engine_free(struct sc_engine *e);
 
 /* Prints the OpenCL devices with their indices. */
 enum sc_status sc_engine_list_devices(FILE *out, struct sc_error *err);
+
+/* Whether the kernels came from the on-disk cache at init. */
+int sc_engine_cache_hit(const struct sc_engine *e);
 
 /* "NAME (PLATFORM DRIVER)" of the device in use. */
 const char *sc_engine_device_name(const struct sc_engine *e);

@@ -322,7 +322,7 @@ END_TEST
 static void setup(void)
 {
     struct sc_error err;
-    ck_assert_msg(sc_clrt_init(&rt, -1, 0, &err) == SC_OK, "%s", err.msg);
+    ck_assert_msg(sc_clrt_init(&rt, -1, 0, NULL, &err) == SC_OK, "%s", err.msg);
     ck_assert_msg(sc_kernels_init(&rt, &kern, &err) == SC_OK, "%s", err.msg);
 }
 
