@@ -33,12 +33,12 @@ static int run(const char *a1, const char *a2, const char *a3, const char *a4,
 /* The error output is one line starting "stylecam: error: " and naming what. */
 static void expect_sentence(int rc, const char *n1, const char *n2)
 {
-    ck_assert_msg(rc == 1, "exit %d, stderr: %s", rc, err_buf);
-    ck_assert_msg(strncmp(err_buf, "stylecam: error: ", 17) == 0, "stderr: %s", err_buf);
+    ck_assert_msg(rc == 1, "exit %d, stderr: %.300s", rc, err_buf);
+    ck_assert_msg(strncmp(err_buf, "stylecam: error: ", 17) == 0, "stderr: %.300s", err_buf);
     char *nl = strchr(err_buf, '\n');
-    ck_assert_msg(nl && nl[1] == '\0', "more than one line: %s", err_buf);
-    ck_assert_msg(!n1 || strstr(err_buf, n1), "'%s' not in: %s", n1, err_buf);
-    ck_assert_msg(!n2 || strstr(err_buf, n2), "'%s' not in: %s", n2, err_buf);
+    ck_assert_msg(nl && nl[1] == '\0', "more than one line: %.300s", err_buf);
+    ck_assert_msg(!n1 || strstr(err_buf, n1), "'%s' not in: %.300s", n1, err_buf);
+    ck_assert_msg(!n2 || strstr(err_buf, n2), "'%s' not in: %.300s", n2, err_buf);
 }
 
 static void path_in_tmp(char *buf, size_t n, const char *name)
@@ -94,7 +94,7 @@ START_TEST(test_stylize_matches_reference_pngs)
         snprintf(ref, sizeof ref, "%s/%s", golden, name);
         path_in_tmp(out, sizeof out, "out.png");
         int rc = run("stylize", "--models", models, "--style", style, in, out);
-        ck_assert_msg(rc == 0, "stylize %s failed (%d): %s", name, rc, err_buf);
+        ck_assert_msg(rc == 0, "stylize %s failed (%d): %.300s", name, rc, err_buf);
         compare_png(out, ref, name);
         count++;
     }
@@ -109,7 +109,7 @@ START_TEST(test_builtin_sketch_without_models)
     snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
     path_in_tmp(out, sizeof out, "sketch.jpg");
     ck_assert_msg(run("stylize", "--models", "/nonexistent", "--style", "sketch", in, out) == 0,
-                  "%s", err_buf);
+                  "%.300s", err_buf);
     int w, h, c;
     unsigned char *p = stbi_load(out, &w, &h, &c, 3);
     ck_assert(p && w == 160 && h == 120);
@@ -231,7 +231,7 @@ START_TEST(test_bad_device_and_usage)
     ck_assert_int_eq(run("stylize", "--style", "sketch", in, NULL, NULL, NULL), 2);
     ck_assert_int_eq(run("--bogus", NULL, NULL, NULL, NULL, NULL, NULL), 2);
     ck_assert_int_eq(run("--list-cl-devices", NULL, NULL, NULL, NULL, NULL, NULL), 0);
-    ck_assert_msg(strncmp(out_buf, "0: ", 3) == 0, "%s", out_buf);
+    ck_assert_msg(strncmp(out_buf, "0: ", 3) == 0, "%.300s", out_buf);
 }
 END_TEST
 
@@ -246,7 +246,7 @@ START_TEST(test_list_styles)
     setenv("STYLECAM_MODELS", models, 1);
     ck_assert_int_eq(run("--list-styles", NULL, NULL, NULL, NULL, NULL, NULL), 0);
     unsetenv("STYLECAM_MODELS");
-    ck_assert_msg(strstr(out_buf, "udnie"), "STYLECAM_MODELS ignored: %s", out_buf);
+    ck_assert_msg(strstr(out_buf, "udnie"), "STYLECAM_MODELS ignored: %.300s", out_buf);
 }
 END_TEST
 

@@ -1,0 +1,14 @@
+/* `stylecam bench --record`: how fast the recorder encodes. */
+#ifndef SC_BENCH_RECORD_H
+#define SC_BENCH_RECORD_H
+
+#include <stdio.h>
+
+#include "engine/status.h"
+
+/* Encodes `frames` synthetic w x h frames (made before timing starts) with
+ * the default recorder settings into a temporary .mkv, which is removed, and
+ * prints the rate to out. Returns SC_OK or the recorder's error (also printed). */
+enum sc_status sc_record_bench(int w, int h, int frames, FILE *out);
+
+#endif

@@ -1,0 +1,433 @@
+#include "app/record/encoder.h"
+
+#include <errno.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/log.h"
+#include "app/record/avlog.h"
+
+/* A killed recording loses the cluster (MKV) or fragment (MP4) in memory:
+ * cut them at least this often, and force a keyframe about once a second. */
+#define CUT_MS 500
+#define KEY_MS 1000
+/* Output buffer: holds a whole cluster/fragment, whose size the muxer caps. */
+#define IO_BUF (8 << 20)
+#define MAX_CUT_BYTES (4 << 20)
+/* Timestamp grid (see setup_codec). */
+#define TICKS_PER_S 200
+#define US_PER_TICK (1000000 / TICKS_PER_S)
+/* libx264 without delay: no B-frames, no lookahead. */
+#define X264_LOW_DELAY "bframes=0:rc-lookahead=0:sync-lookahead=0:mbtree=0"
+
+struct sc_encoder {
+    char path[PATH_MAX];
+    char dir[PATH_MAX];      /* folder holding path, for the disk-full sentence */
+    int ew, eh;              /* encoded size: the frame size rounded down to even */
+    int in_stride;           /* bytes per row of the pushed RGB24 frames */
+    AVFormatContext *fmt;
+    AVCodecContext *cc;
+    AVStream *st;
+    struct SwsContext *sws;
+    AVFrame *frame;
+    AVPacket *pkt;
+    int fd;                  /* the output file, -1 once closed */
+    int open;                /* fmt->pb is our AVIOContext over fd */
+
+    int64_t first_us;        /* capture time of the first frame */
+    int64_t nin;             /* frames sent to the encoder */
+    int64_t last_pts;        /* of the last frame sent, ticks from the first */
+    int64_t last_key;        /* pts of the last forced keyframe */
+    int64_t dur;             /* recent frame interval (ticks), used as packet duration */
+
+    uint64_t npkt;           /* packets written (one per frame) */
+    int64_t end;             /* pts + duration of the last packet written, ticks */
+    int64_t good_pos;        /* file size that holds only complete clusters/fragments */
+    uint64_t kept_frames;    /* packets inside good_pos */
+    int64_t kept;            /* clip length inside good_pos, ticks */
+};
+
+static atomic_int fallback_warned;
+
+/* Writes all of buf (one write() unless the kernel splits it). */
+static int io_write(void *opaque, uint8_t *buf, int size)
+{
+    struct sc_encoder *e = opaque;
+    for (int done = 0; done < size;) {
+        ssize_t w = write(e->fd, buf + done, (size_t)(size - done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return AVERROR(w < 0 ? errno : EIO);
+        done += (int)w;
+    }
+    return size;
+}
+
+static int64_t io_seek(void *opaque, int64_t off, int whence)
+{
+    struct sc_encoder *e = opaque;
+    if (whence == AVSEEK_SIZE) {
+        struct stat sb;
+        return fstat(e->fd, &sb) == 0 ? sb.st_size : AVERROR(errno);
+    }
+    off_t r = lseek(e->fd, off, whence & ~AVSEEK_FORCE);
+    return r < 0 ? AVERROR(errno) : r;
+}
+
+/* Flushes and closes the output; returns the first write error, if any. */
+static int close_output(struct sc_encoder *e)
+{
+    int r = 0;
+    if (e->open) {
+        avio_flush(e->fmt->pb);
+        r = e->fmt->pb->error;
+        av_freep(&e->fmt->pb->buffer);
+        avio_context_free(&e->fmt->pb);
+        e->open = 0;
+    }
+    if (e->fd >= 0 && close(e->fd) != 0 && r >= 0)
+        r = AVERROR(errno);
+    e->fd = -1;
+    return r;
+}
+
+static const char *av_err(int e, char *buf, size_t n)
+{
+    av_strerror(e, buf, n);
+    return buf;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static const AVCodec *pick_codec(const struct sc_recorder_opts *o, struct sc_error *err)
+{
+    if (o->encoder) {
+        const AVCodec *c = avcodec_find_encoder_by_name(o->encoder);
+        if (!c)
+            sc_error_set(err, SC_ERR_NOT_FOUND, "Cannot record: this FFmpeg has no "
+                         "'%s' video encoder; install one with it or use the default.",
+                         o->encoder);
+        return c;
+    }
+    const AVCodec *c = avcodec_find_encoder_by_name("libx264");
+    if (c)
+        return c;
+    c = avcodec_find_encoder_by_name("mpeg4");
+    if (!c) {
+        sc_error_set(err, SC_ERR_NOT_FOUND, "Cannot record: FFmpeg has neither the "
+                     "libx264 nor the mpeg4 encoder; install FFmpeg with libx264.");
+        return NULL;
+    }
+    if (atomic_exchange(&fallback_warned, 1) == 0)
+        sc_warn("FFmpeg has no libx264 H.264 encoder; recording with MPEG-4 part 2 "
+                "instead (bigger files). Install libx264 for H.264.");
+    return c;
+}
+
+static enum sc_status setup_codec(struct sc_encoder *e, const AVCodec *codec,
+                                  const struct sc_recorder_opts *o, struct sc_error *err)
+{
+    AVCodecContext *cc = avcodec_alloc_context3(codec);
+    if (!cc)
+        return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
+    e->cc = cc;
+    double fps = o->fps > 0 ? o->fps : 30.0;
+    cc->width = e->ew;
+    cc->height = e->eh;
+    cc->pix_fmt = AV_PIX_FMT_YUV420P;
+    /* A 5 ms grid, announced as 200 fps: the timestamps stay the capture
+     * times (variable rate), and readers that guess a constant rate from the
+     * stream (ffmpeg's CLI) get one fine enough that no two frames collide. */
+    cc->time_base = (AVRational){1, TICKS_PER_S};
+    cc->framerate = (AVRational){TICKS_PER_S, 1};
+    cc->gop_size = (int)(2 * fps + 0.5); /* ceiling; keyframes are forced by time */
+    cc->max_b_frames = 0;
+    cc->color_range = AVCOL_RANGE_MPEG;
+    cc->colorspace = AVCOL_SPC_SMPTE170M; /* swscale's default RGB->YUV matrix */
+    cc->thread_count = 0;
+    if (e->fmt->oformat->flags & AVFMT_GLOBALHEADER)
+        cc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+
+    AVDictionary *d = NULL;
+    char crf[16];
+    snprintf(crf, sizeof crf, "%d", o->crf > 0 ? o->crf : 23);
+    if (strcmp(codec->name, "libx264") == 0) {
+        av_dict_set(&d, "preset", o->preset ? o->preset : "veryfast", 0);
+        /* Low delay (no B-frames, no lookahead) so a crash loses little,
+         * but keeping the real frame durations for rate control (the
+         * zerolatency tune would force constant rate). */
+        av_dict_set(&d, "x264-params", X264_LOW_DELAY, 0);
+        av_dict_set(&d, "crf", crf, 0);
+        av_dict_set(&d, "forced-idr", "1", 0);
+    } else {
+        cc->flags |= AV_CODEC_FLAG_QSCALE;
+        cc->global_quality = FF_QP2LAMBDA * 4;
+    }
+    char eb[128];
+    int r = avcodec_open2(cc, codec, &d);
+    av_dict_free(&d);
+    if (r < 0)
+        return sc_error_set(err, SC_ERR_FORMAT, "Cannot record to %s: the %s encoder "
+                            "refused %dx%d (%s).", e->path, codec->name, e->ew, e->eh,
+                            av_err(r, eb, sizeof eb));
+    return SC_OK;
+}
+
+static enum sc_status setup_output(struct sc_encoder *e, struct sc_error *err)
+{
+    AVStream *st = avformat_new_stream(e->fmt, NULL);
+    if (!st)
+        return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
+    e->st = st;
+    st->time_base = e->cc->time_base;
+
+    avcodec_parameters_from_context(st->codecpar, e->cc);
+
+    char eb[128];
+    uint8_t *buf = av_malloc(IO_BUF);
+    AVIOContext *pb = buf ? avio_alloc_context(buf, IO_BUF, 1, e, NULL, io_write, io_seek)
+                          : NULL;
+    if (!pb) {
+        av_free(buf);
+        return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
+    }
+    e->fmt->pb = pb;
+    e->open = 1;
+    /* Flush after every packet: each finished cluster/fragment, which fits
+     * the buffer, reaches the kernel in one write(); SIGKILL then loses only
+     * what is still in memory and never leaves half a cluster. */
+    e->fmt->flags |= AVFMT_FLAG_FLUSH_PACKETS;
+    int r;
+
+    AVDictionary *d = NULL;
+    char cut[32];
+    if (ends_with(e->path, ".mp4")) {
+        /* Fragmented: each fragment is self-contained, so the file stays
+         * playable up to the last fragment if the trailer never comes. */
+        av_dict_set(&d, "movflags", "+frag_keyframe+empty_moov+default_base_moof", 0);
+        snprintf(cut, sizeof cut, "%d", CUT_MS * 1000);
+        av_dict_set(&d, "frag_duration", cut, 0);
+        av_dict_set_int(&d, "frag_size", MAX_CUT_BYTES, 0);
+    } else {
+        snprintf(cut, sizeof cut, "%d", CUT_MS);
+        av_dict_set(&d, "cluster_time_limit", cut, 0);
+        av_dict_set_int(&d, "cluster_size_limit", MAX_CUT_BYTES, 0);
+    }
+    r = avformat_write_header(e->fmt, &d);
+    av_dict_free(&d);
+    if (r >= 0) {
+        avio_flush(e->fmt->pb);
+        r = e->fmt->pb->error;
+    }
+    if (r < 0)
+        return sc_error_set(err, r == AVERROR(ENOSPC) ? SC_ERR_FULL : SC_ERR_IO,
+                            "Cannot record: writing the start of %s failed (%s).",
+                            e->path, av_err(r, eb, sizeof eb));
+    e->good_pos = avio_tell(e->fmt->pb);
+    return SC_OK;
+}
+
+static enum sc_status setup_frames(struct sc_encoder *e, struct sc_error *err)
+{
+    e->sws = sws_getContext(e->ew, e->eh, AV_PIX_FMT_RGB24, e->ew, e->eh,
+                            AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, NULL, NULL, NULL);
+    e->frame = av_frame_alloc();
+    e->pkt = av_packet_alloc();
+    if (!e->sws || !e->frame || !e->pkt)
+        return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
+    e->frame->format = AV_PIX_FMT_YUV420P;
+    e->frame->width = e->ew;
+    e->frame->height = e->eh;
+    if (av_frame_get_buffer(e->frame, 0) < 0)
+        return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
+    return SC_OK;
+}
+
+enum sc_status sc_encoder_open(struct sc_encoder **out, const struct sc_recorder_opts *o,
+                               int fd, struct sc_error *err)
+{
+    sc_avlog_route();
+    struct sc_encoder *e = calloc(1, sizeof *e);
+    if (!e) {
+        close(fd);
+        return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
+    }
+    e->fd = fd;
+    snprintf(e->path, sizeof e->path, "%s", o->path);
+    snprintf(e->dir, sizeof e->dir, "%s", o->path);
+    char *slash = strrchr(e->dir, '/');
+    if (slash)
+        *(slash == e->dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(e->dir, sizeof e->dir, ".");
+    e->ew = o->w & ~1;
+    e->eh = o->h & ~1;
+    e->in_stride = o->w * 3;
+    e->dur = (int64_t)(TICKS_PER_S / (o->fps > 0 ? o->fps : 30.0) + 0.5);
+
+    enum sc_status st;
+    const AVCodec *codec = pick_codec(o, err);
+    if (!codec) {
+        st = err ? err->status : SC_ERR_NOT_FOUND;
+        goto fail;
+    }
+    const char *fmtname = ends_with(o->path, ".mp4") ? "mp4" : "matroska";
+    if (avformat_alloc_output_context2(&e->fmt, NULL, fmtname, NULL) < 0) {
+        st = sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
+        goto fail;
+    }
+    if ((st = setup_codec(e, codec, o, err)) != SC_OK ||
+        (st = setup_frames(e, err)) != SC_OK ||
+        (st = setup_output(e, err)) != SC_OK)
+        goto fail;
+    *out = e;
+    return SC_OK;
+fail:
+    sc_encoder_free(e);
+    return st;
+}
+
+/* The write failed: cut the file back to whole clusters/fragments so what is
+ * kept plays cleanly, close it, and say what happened. */
+static enum sc_status write_failed(struct sc_encoder *e, int averr, struct sc_error *err)
+{
+    close_output(e);
+    if (truncate(e->path, e->good_pos) != 0)
+        sc_debug("could not cut %s back to %lld bytes: %s", e->path,
+                 (long long)e->good_pos, strerror(errno));
+    double kept = (double)e->kept / TICKS_PER_S;
+    char eb[128];
+    if (averr == AVERROR(ENOSPC) || averr == AVERROR(EDQUOT))
+        return sc_error_set(err, SC_ERR_FULL, "Recording stopped: the disk holding %s "
+                            "is full; the clip up to %.1f s was kept in %s.",
+                            e->dir, kept, e->path);
+    if (averr == AVERROR(EFBIG))
+        return sc_error_set(err, SC_ERR_FULL, "Recording stopped: %s reached the "
+                            "largest file size allowed here; the clip up to %.1f s "
+                            "was kept.", e->path, kept);
+    return sc_error_set(err, SC_ERR_IO, "Recording stopped: writing %s failed (%s); "
+                        "the clip up to %.1f s was kept.", e->path,
+                        av_err(averr, eb, sizeof eb), kept);
+}
+
+/* Writes every packet the encoder has ready. */
+static int drain_packets(struct sc_encoder *e)
+{
+    for (;;) {
+        int r = avcodec_receive_packet(e->cc, e->pkt);
+        if (r == AVERROR(EAGAIN) || r == AVERROR_EOF)
+            return 0;
+        if (r < 0)
+            return r;
+        int64_t pts = e->pkt->pts;
+        e->pkt->duration = e->dur;
+        e->pkt->stream_index = 0;
+        av_packet_rescale_ts(e->pkt, e->cc->time_base, e->st->time_base);
+        r = av_write_frame(e->fmt, e->pkt);
+        av_packet_unref(e->pkt);
+        if (r < 0)
+            return r;
+        /* The file grew: everything before this packet is on disk in whole
+         * clusters/fragments (the muxer writes them in one piece). */
+        int64_t pos = avio_tell(e->fmt->pb);
+        if (pos > e->good_pos) {
+            e->good_pos = pos;
+            e->kept_frames = e->npkt;
+            e->kept = pts;
+        }
+        e->npkt++;
+        e->end = pts + e->dur;
+    }
+}
+
+enum sc_status sc_encoder_write(struct sc_encoder *e, const uint8_t *rgb,
+                                int64_t pts_us, struct sc_error *err)
+{
+    if (!e->open)
+        return sc_error_set(err, SC_ERR_IO, "Recording to %s already stopped.", e->path);
+    if (e->nin == 0)
+        e->first_us = pts_us;
+    int64_t rel = pts_us - e->first_us;
+    int64_t pts = rel > 0 ? (rel + US_PER_TICK / 2) / US_PER_TICK : 0;
+    if (e->nin > 0 && pts <= e->last_pts)
+        pts = e->last_pts + 1; /* duplicate or backwards capture time */
+    if (e->nin > 0)
+        e->dur = pts - e->last_pts;
+
+    int r = av_frame_make_writable(e->frame);
+    if (r < 0)
+        return write_failed(e, r, err);
+    const uint8_t *src[1] = {rgb};
+    const int stride[1] = {e->in_stride};
+    sws_scale(e->sws, src, stride, 0, e->eh, e->frame->data, e->frame->linesize);
+    e->frame->pts = pts;
+    int key = e->nin == 0 || pts - e->last_key >= KEY_MS * TICKS_PER_S / 1000;
+    e->frame->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+    if (key)
+        e->last_key = pts;
+    e->last_pts = pts;
+    e->nin++;
+
+    r = avcodec_send_frame(e->cc, e->frame);
+    if (r >= 0)
+        r = drain_packets(e);
+    return r < 0 ? write_failed(e, r, err) : SC_OK;
+}
+
+enum sc_status sc_encoder_finish(struct sc_encoder *e, struct sc_error *err)
+{
+    if (!e->open)
+        return SC_OK;
+    int r = avcodec_send_frame(e->cc, NULL);
+    if (r >= 0)
+        r = drain_packets(e);
+    if (r >= 0)
+        r = av_write_trailer(e->fmt);
+    if (r >= 0)
+        r = e->fmt->pb->error;
+    if (r >= 0)
+        r = close_output(e);
+    if (r < 0)
+        return write_failed(e, r, err);
+    e->kept_frames = e->npkt;
+    e->kept = e->end;
+    return SC_OK;
+}
+
+double sc_encoder_duration(const struct sc_encoder *e)
+{
+    return (double)e->kept / TICKS_PER_S;
+}
+
+uint64_t sc_encoder_frames(const struct sc_encoder *e)
+{
+    return e->kept_frames;
+}
+
+void sc_encoder_free(struct sc_encoder *e)
+{
+    if (!e)
+        return;
+    close_output(e);
+    avformat_free_context(e->fmt);
+    avcodec_free_context(&e->cc);
+    sws_freeContext(e->sws);
+    av_frame_free(&e->frame);
+    av_packet_free(&e->pkt);
+    free(e);
+}
