@@ -7,7 +7,7 @@
 enum {
     OPT_MODELS = 256, OPT_CL_DEVICE, OPT_LIST_CL, OPT_LIST_STYLES, OPT_LIST_DEVICES,
     OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
-    OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON,
+    OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON, OPT_INFER, OPT_RECORDER,
 };
 
 static const struct option long_opts[] = {
@@ -32,6 +32,8 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"json", no_argument, NULL, OPT_JSON},
+    {"infer-size", required_argument, NULL, OPT_INFER},
+    {"recorder", no_argument, NULL, OPT_RECORDER},
     {NULL, 0, NULL, 0},
 };
 
@@ -40,6 +42,7 @@ void sc_cli_usage(FILE *out)
     fputs("usage: stylecam [options]                 live camera stylization\n"
           "       stylecam stylize --style NAME [--models DIR] IN OUT\n"
           "       stylecam bench [--style NAME] [--size WxH ...] [--frames N] [--json]\n"
+          "       stylecam bench --recorder [--size WxH] [--frames N]\n"
           "\n"
           "  --style NAME          first style (default: the first on the search path)\n"
           "  --models DIR[:DIR]    style folders (else $STYLECAM_MODELS, ./models,\n"
@@ -51,6 +54,8 @@ void sc_cli_usage(FILE *out)
           "  --list-devices        print the cameras with their formats and sizes\n"
           "  --size WxH            camera size (default 640x480; the nearest is taken)\n"
           "  --fps N               camera rate\n"
+          "  --infer-size WxH|auto[:FPS]  run the network smaller than the camera and\n"
+          "                        scale up (auto: the largest size holding FPS, default 24)\n"
           "  --input FILE|test     a still image, a video file or the test scene\n"
           "  --headless            no window; with --frames N, stop after N frames\n"
           "  --strength 0-100      blend of stylized over original (default 100)\n"
@@ -80,6 +85,18 @@ static int parse_num(const char *s, double lo, double hi, double *v)
     char *end;
     *v = strtod(s, &end);
     return *end || end == s || !(*v >= lo && *v <= hi) ? -1 : 0;
+}
+
+static int parse_infer(const char *s, struct sc_options *o)
+{
+    if (strncmp(s, "auto", 4) == 0) {
+        o->infer_auto = 1;
+        o->infer_fps = 24;
+        if (s[4] == '\0')
+            return 0;
+        return s[4] == ':' ? parse_num(s + 5, 1, 240, &o->infer_fps) : -1;
+    }
+    return parse_size(s, &o->infer_w, &o->infer_h);
 }
 
 static int bad(char *msg, size_t n, const char *opt, const char *val, const char *want)
@@ -118,6 +135,10 @@ static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
         return 0;
     }
     case OPT_JSON: o->json = 1; return 0;
+    case OPT_RECORDER: o->bench_recorder = 1; return 0;
+    case OPT_INFER:
+        return parse_infer(optarg, o) ? bad(msg, n, "--infer-size", optarg,
+                                             "WIDTHxHEIGHT, auto or auto:FPS") : 0;
     case OPT_FPS:
         if (parse_num(optarg, 1, 240, &v))
             return bad(msg, n, "--fps", optarg, "a rate from 1 to 240");

@@ -26,6 +26,7 @@ struct sc_options {
     int sizes[8][2];         /* every --size given (bench runs each) */
     int nsizes;
     int json;                /* --json (bench) */
+    int bench_recorder;      /* --recorder (bench): the encoder alone */
     double fps;              /* --fps N; 0 = default */
     const char *input;       /* --input FILE|test */
     int headless;            /* --headless */
@@ -35,6 +36,9 @@ struct sc_options {
     int mirror;              /* --mirror */
     const char *record;      /* --record FILE */
     const char *record_dir;  /* --record-dir DIR */
+    int infer_w, infer_h;    /* --infer-size WxH: network size (0 = the camera's) */
+    int infer_auto;          /* --infer-size auto[:FPS] */
+    double infer_fps;        /* the rate auto mode holds (default 24) */
     int verbose;             /* -v */
     const char *in, *out;    /* stylize's positional arguments */
 };

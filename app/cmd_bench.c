@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/log.h"
+#include "app/record/bench_record.h"
 #include "engine/arch.h"
 #include "engine/engine.h"
 
@@ -152,9 +153,21 @@ static enum sc_status load_style(struct sc_app *app, struct sc_engine *eng, cons
     return st;
 }
 
+/* stylecam bench --recorder: 1280x720 frames straight into the recorder. */
+static int bench_recorder(const struct sc_options *o)
+{
+    int w = o->nsizes ? o->sizes[0][0] : 1280, h = o->nsizes ? o->sizes[0][1] : 720;
+    int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 300;
+    if (sc_record_bench(w, h, frames, stdout) != SC_OK)
+        return 1;
+    return 0;
+}
+
 int sc_cmd_bench(struct sc_app *app)
 {
     const struct sc_options *o = app->opt;
+    if (o->bench_recorder)
+        return bench_recorder(o);
     static const int defaults[][2] = {{320, 240}, {640, 480}};
     int nsizes = o->nsizes ? o->nsizes : 2;
     int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 10;

@@ -14,6 +14,7 @@ int sc_env_read(struct sc_env *env, char *msg, size_t msglen)
 {
     memset(env, 0, sizeof *env);
     const char *home = env_or("HOME", "/tmp");
+    snprintf(env->home, sizeof env->home, "%s", home);
     snprintf(env->models, sizeof env->models, "%s", env_or("STYLECAM_MODELS", ""));
     const char *xdg = getenv("XDG_DATA_HOME");
     if (xdg && xdg[0])
@@ -30,7 +31,7 @@ int sc_env_read(struct sc_env *env, char *msg, size_t msglen)
         snprintf(env->cache_dir, sizeof env->cache_dir, "%s/stylecam/kernels", cache);
     else
         snprintf(env->cache_dir, sizeof env->cache_dir, "%s/.cache/stylecam/kernels", home);
-    env->has_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+    env->has_display = env_or("DISPLAY", NULL) || env_or("WAYLAND_DISPLAY", NULL);
     env->cl_device = -1;
     const char *dev = getenv("STYLECAM_CL_DEVICE");
     if (dev && dev[0]) {

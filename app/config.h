@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 struct sc_env {
+    char home[PATH_MAX];         /* $HOME, or /tmp */
     char models[PATH_MAX];       /* STYLECAM_MODELS, "" if unset */
     int cl_device;               /* STYLECAM_CL_DEVICE, -1 if unset */
     char data_home[PATH_MAX];    /* $XDG_DATA_HOME or ~/.local/share */

@@ -20,13 +20,10 @@ static int dispatch(struct sc_app *app)
     case SC_CMD_LIST_STYLES: return sc_cmd_list_styles(app);
     case SC_CMD_STYLIZE: return sc_cmd_stylize(app);
     case SC_CMD_BENCH: return sc_cmd_bench(app);
-    case SC_CMD_LIST_DEVICES:
-    case SC_CMD_LIVE:
-        break;
+    case SC_CMD_LIST_DEVICES: return sc_cmd_list_devices(app);
+    case SC_CMD_LIVE: return sc_cmd_live(app);
     }
-    sc_err("Live camera mode is not part of this build yet; use 'stylecam stylize' "
-           "for images.");
-    return 1;
+    return 2;
 }
 
 int main(int argc, char **argv)

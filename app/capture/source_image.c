@@ -7,19 +7,8 @@
 
 #include "app/capture/source.h"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#define STB_IMAGE_STATIC    /* private copy: other stages may embed stb_image too */
-#define STB_IMAGE_IMPLEMENTATION
-#include <stb_image.h>
-#pragma GCC diagnostic pop
-/* stb declares a few static functions it never defines; the warning
- * for those comes at the end of the file, past the pop above. */
-#pragma GCC diagnostic ignored "-Wunused-function"
+#include "app/image_io.h"
+#include "app/resize.h"
 
 struct image_src {
     uint8_t *rgb;           /* the picture at the delivered size */
@@ -29,19 +18,6 @@ struct image_src {
     struct timespec next;   /* deadline of the next frame */
 };
 
-/* Nearest-neighbour resize, once at open. */
-static uint8_t *resize(const uint8_t *src, int sw, int sh, int dw, int dh)
-{
-    uint8_t *d = malloc((size_t)dw * dh * 3);
-    if (!d)
-        return NULL;
-    for (int y = 0; y < dh; y++) {
-        const uint8_t *row = src + (size_t)(y * sh / dh) * sw * 3;
-        for (int x = 0; x < dw; x++)
-            memcpy(d + ((size_t)y * dw + x) * 3, row + (size_t)(x * sw / dw) * 3, 3);
-    }
-    return d;
-}
 
 static enum sc_status image_open(void **priv, const struct sc_source_request *req,
                                  struct sc_source_info *info, struct sc_error *err)
@@ -49,32 +25,17 @@ static enum sc_status image_open(void **priv, const struct sc_source_request *re
     const char *path = req->spec;
     if (!path || !*path)
         return sc_error_set(err, SC_ERR_ARG, "No image file was given: name a PNG or JPEG file.");
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        int e = errno;
-        if (e == ENOENT)
-            return sc_error_set(err, SC_ERR_NOT_FOUND,
-                                "Image file %s does not exist: check the path.", path);
-        return sc_error_set(err, SC_ERR_IO, "Image file %s cannot be read (%s): check its permissions.",
-                            path, strerror(e));
-    }
-    int w, h, n;
-    uint8_t *pix = stbi_load_from_file(fp, &w, &h, &n, 3);
-    fclose(fp);
-    if (!pix)
-        return sc_error_set(err, SC_ERR_FORMAT,
-                            "Image file %s could not be decoded (%s): use a valid PNG or JPEG file.",
-                            path, stbi_failure_reason());
-    if (w < 16 || h < 16) {
-        stbi_image_free(pix);
-        return sc_error_set(err, SC_ERR_FORMAT,
-                            "Image file %s is only %dx%d pixels: use an image at least 16x16.",
-                            path, w, h);
-    }
+    int w, h;
+    uint8_t *pix;
+    enum sc_status st = sc_image_load(path, &pix, &w, &h, err);
+    if (st)
+        return st;
     struct image_src *s = calloc(1, sizeof *s);
     int dw = req->w > 0 ? req->w : w, dh = req->h > 0 ? req->h : h;
-    uint8_t *rgb = s ? resize(pix, w, h, dw, dh) : NULL;
-    stbi_image_free(pix);
+    uint8_t *rgb = s ? malloc((size_t)dw * dh * 3) : NULL;
+    if (rgb)
+        sc_resize_rgb(pix, w, h, rgb, dw, dh);
+    sc_image_free(pix);
     if (!rgb) {
         free(s);
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory loading image file %s.", path);

@@ -1,0 +1,219 @@
+/* stylecam (live): sets the pipeline up, runs a loop, tears it down. */
+#include "app/live.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app/capture/v4l2.h"
+#include "app/log.h"
+#include "app/record/paths.h"
+
+volatile sig_atomic_t sc_live_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    sc_live_stop = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int is_image(const char *path)
+{
+    const char *ext = strrchr(path, '.');
+    return ext && (!strcasecmp(ext, ".png") || !strcasecmp(ext, ".jpg") ||
+                   !strcasecmp(ext, ".jpeg") || !strcasecmp(ext, ".bmp"));
+}
+
+/* Opens the source the options name: a file, the test scene, or a camera
+ * (the first one, falling back to the test scene when there is none). */
+static enum sc_status open_source(struct sc_live *lv, struct sc_error *err)
+{
+    const struct sc_options *o = lv->app->opt;
+    struct sc_source_request req = {.w = o->width ? o->width : 640,
+                                     .h = o->height ? o->height : 480, .fps = o->fps};
+    const struct sc_source_driver *drv = &sc_source_v4l2;
+    char dev[256];
+    if (o->input && strcmp(o->input, "test") == 0) {
+        drv = &sc_source_test;
+    } else if (o->input) {
+        drv = is_image(o->input) ? &sc_source_image : &sc_source_video;
+        req.spec = o->input;
+        req.paced = !lv->batch;
+        if (!o->width)
+            req.w = req.h = 0;   /* a file keeps its own size */
+    } else if (o->device) {
+        req.spec = o->device;
+    } else if (sc_v4l2_default_device(dev, sizeof dev, err) == SC_OK) {
+        req.spec = dev;
+    } else {
+        sc_warn("No camera was found; showing the built-in test scene instead (use "
+                "--device PATH for a camera, or --input FILE).");
+        drv = &sc_source_test;
+    }
+    enum sc_status st = sc_capture_init(&lv->capture, drv, &req, lv->ring, err);
+    if (!st) {
+        struct sc_capture_status cs;
+        sc_capture_get_status(lv->capture, &cs);
+        sc_info("source: %s, %dx%d", cs.name, cs.w, cs.h);
+    }
+    return st;
+}
+
+/* Loads every style on the search path into the engine (a broken one is
+ * skipped with a warning); --style must load. */
+static enum sc_status load_styles(struct sc_live *lv, struct sc_engine *eng,
+                                  struct sc_error *err)
+{
+    const struct sc_styles *s = &lv->app->styles;
+    const char *want = lv->app->opt->style;
+    if (want && sc_styles_find(s, want) < 0)
+        return sc_styles_unknown(s, want, err);
+    for (int i = 0; i < s->n && lv->nstyles < SC_LIVE_MAX_STYLES; i++) {
+        struct sc_model *m;
+        struct sc_error e;
+        enum sc_status st = sc_styles_load(s, i, &m, &e);
+        if (!st) {
+            st = sc_engine_add_style(eng, m, NULL, &e);
+            sc_model_free(m);
+        }
+        if (st && want && strcmp(want, s->list[i].name) == 0) {
+            *err = e;
+            return st;
+        }
+        if (st) {
+            sc_warn("Skipping style '%s': %s", s->list[i].name, e.msg);
+            continue;
+        }
+        if (want && strcmp(want, s->list[i].name) == 0)
+            lv->controls.style = lv->nstyles;
+        snprintf(lv->style_names[lv->nstyles++], 128, "%s", s->list[i].name);
+    }
+    return SC_OK;
+}
+
+static enum sc_status start(struct sc_live *lv, struct sc_error *err)
+{
+    const struct sc_options *o = lv->app->opt;
+    enum sc_status st = sc_ring_init(&lv->ring, 4, lv->batch ? SC_RING_LOSSLESS : SC_RING_LIVE,
+                                     err);
+    if (!st)
+        st = sc_mailbox_init(&lv->mailbox, err);
+    struct sc_engine *eng = NULL;
+    struct sc_engine_opts eo = {.cl_device = lv->app->cl_device,
+                                .cache_dir = lv->app->env->cache_dir};
+    if (!st)
+        st = sc_engine_init(&eng, &eo, err);
+    if (!st)
+        st = load_styles(lv, eng, err);
+    if (!st)
+        st = open_source(lv, err);
+    if (st) {
+        sc_engine_free(eng);
+        return st;
+    }
+    sc_info("engine: %s", sc_engine_device_name(eng));
+    struct sc_process_opts po = {.engine = eng, .ring = lv->ring, .mailbox = lv->mailbox,
+                                 .controls = lv->controls, .lossless = lv->batch,
+                                 .infer_w = o->infer_w, .infer_h = o->infer_h,
+                                 .target_fps = o->infer_auto ? o->infer_fps : 0};
+    st = sc_process_init(&lv->process, &po, err);
+    if (st)
+        sc_engine_free(eng);
+    return st;
+}
+
+static void stop(struct sc_live *lv)
+{
+    if (lv->ring)
+        sc_ring_terminate(lv->ring);
+    sc_process_free(lv->process);    /* finishes a recording first */
+    sc_capture_free(&lv->capture);
+    sc_mailbox_free(lv->mailbox);
+    sc_ring_free(&lv->ring);
+}
+
+const char *sc_live_record_dir(struct sc_live *lv)
+{
+    if (lv->record_dir[0])
+        return lv->record_dir;
+    struct sc_error err;
+    if (sc_record_dir_default(lv->record_dir, sizeof lv->record_dir, lv->app->opt->record_dir,
+                              lv->app->env->videos_dir, lv->app->env->home, &err) != SC_OK) {
+        lv->record_dir[0] = '\0';
+        sc_err("%s", err.msg);
+        return NULL;
+    }
+    return lv->record_dir;
+}
+
+int sc_live_toggle_record(struct sc_live *lv, int recording)
+{
+    if (recording) {
+        sc_process_record_stop(lv->process);
+        return 0;
+    }
+    const char *dir = sc_live_record_dir(lv);
+    char path[4200];
+    struct sc_error err;
+    if (!dir || sc_record_path_new(dir, "mkv", path, sizeof path, &err) != SC_OK) {
+        if (dir)
+            sc_err("%s", err.msg);
+        return -1;
+    }
+    sc_process_record_start(lv->process, path);
+    return 0;
+}
+
+int sc_cmd_list_devices(struct sc_app *app)
+{
+    int n = sc_v4l2_list_devices(stdout);
+    if (n == 0) {
+        sc_err("No camera was found (no /dev/video* device can capture); plug one in, "
+               "or use --input test.");
+        return 1;
+    }
+    return 0;
+}
+
+int sc_cmd_live(struct sc_app *app)
+{
+    const struct sc_options *o = app->opt;
+    static struct sc_live lv;
+    memset(&lv, 0, sizeof lv);
+    lv.app = app;
+    lv.controls = (struct sc_controls){.strength = o->strength, .keep_colors = o->keep_colors,
+                                       .mirror = o->mirror};
+    lv.batch = o->headless && o->record && o->input && strcmp(o->input, "test") != 0;
+    if (o->record && sc_record_path_exists(o->record)) {
+        sc_err("%s already exists; stylecam never overwrites a file: choose another name.",
+               o->record);
+        return 1;
+    }
+    if (!o->headless && !app->env->has_display) {
+        sc_err("No display is available (DISPLAY and WAYLAND_DISPLAY are unset); run with "
+               "--headless to stylize without a window.");
+        return 1;
+    }
+    install_signals();
+    struct sc_error err;
+    if (start(&lv, &err) != SC_OK) {
+        sc_err("%s", err.msg);
+        stop(&lv);
+        return 1;
+    }
+    if (o->record)
+        sc_process_record_start(lv.process, o->record);
+    int rc = o->headless ? sc_live_run_headless(&lv) : sc_live_run_window(&lv);
+    stop(&lv);
+    return rc;
+}

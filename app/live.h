@@ -1,0 +1,41 @@
+/* The live pipeline as the program runs it: source -> capture thread ->
+ * ring -> processing thread -> mailbox -> window (or headless loop). */
+#ifndef SC_LIVE_H
+#define SC_LIVE_H
+
+#include <signal.h>
+
+#include "app/capture/capture.h"
+#include "app/commands.h"
+#include "app/process/process.h"
+
+#define SC_LIVE_MAX_STYLES 64
+
+struct sc_live {
+    struct sc_app *app;
+    struct sc_ring *ring;
+    struct sc_capture *capture;
+    struct sc_mailbox *mailbox;
+    struct sc_process *process;
+    struct sc_controls controls;           /* the UI's copy; sent on change */
+    char style_names[SC_LIVE_MAX_STYLES][128];  /* by engine index */
+    int nstyles;
+    char record_dir[4096];                 /* where R and S save ("" until needed) */
+    int batch;                             /* a file recorded as fast as it decodes */
+};
+
+/* Set from the SIGINT/SIGTERM handler: every loop checks it. */
+extern volatile sig_atomic_t sc_live_stop;
+
+/* The window loop and the headless loop; each returns the exit status. */
+int sc_live_run_window(struct sc_live *lv);
+int sc_live_run_headless(struct sc_live *lv);
+
+/* The folder for clips and snapshots (created on first use), or NULL with
+ * the sentence logged. */
+const char *sc_live_record_dir(struct sc_live *lv);
+
+/* Starts or stops a recording (R); returns 0 or -1 with the sentence logged. */
+int sc_live_toggle_record(struct sc_live *lv, int recording);
+
+#endif

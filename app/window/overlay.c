@@ -1,0 +1,191 @@
+/* The overlay: a translucent panel of figures (top left), the key help
+ * (bottom), the recording mark (top right) and the status line (centre). */
+#include "app/window/overlay.h"
+#include "app/window/window_priv.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MARGIN 10.0f
+#define STATUS_MAX_LINES 6
+
+static const SDL_Color white = {255, 255, 255, 255};
+static const SDL_Color grey = {215, 215, 215, 255};
+static const SDL_Color rec_red = {255, 50, 50, 255};
+static const SDL_Color status_yellow = {255, 215, 70, 255};
+
+/* The help line as separate items, so it wraps between items. */
+static const char *const help_items[] = {
+    "Q quit", "1-9 style", "Left/Right prev/next", "Space pause",
+    "F fullscreen", "C compare", "M mirror", "+/- strength",
+    "O keep colours", "H hide overlay", "R record", "S snapshot",
+};
+
+void sc_overlay_format_elapsed(double seconds, char out[16])
+{
+    if (!isfinite(seconds) || seconds < 0)
+        seconds = 0;
+    if (seconds > 99999.0 * 60)
+        seconds = 99999.0 * 60;
+    int total = (int)seconds;
+    snprintf(out, 16, "%02d:%02d", total / 60 % 100000, total % 60);
+}
+
+static void format_ms(char *out, size_t n, const char *what, double ms, const char *fmt)
+{
+    if (ms > 0 && isfinite(ms))
+        snprintf(out, n, fmt, what, ms);
+    else
+        snprintf(out, n, "%s -- ms", what);
+}
+
+int sc_overlay_format_lines(const struct sc_overlay *ov,
+                            char lines[SC_OVERLAY_MAX_LINES][SC_OVERLAY_LINE_LEN])
+{
+    char fps[24], engine[32], latency[32];
+    if (ov->fps > 0 && isfinite(ov->fps))
+        snprintf(fps, sizeof fps, "%.1f fps", ov->fps);
+    else
+        snprintf(fps, sizeof fps, "-- fps");
+    format_ms(engine, sizeof engine, "engine", ov->engine_ms, "%s %.1f ms");
+    format_ms(latency, sizeof latency, "latency", ov->latency_ms, "%s %.0f ms");
+
+    snprintf(lines[0], SC_OVERLAY_LINE_LEN, "%.63s%s",
+             ov->style_name[0] ? ov->style_name : "(no style)",
+             ov->paused ? "   PAUSED" : "");
+    snprintf(lines[1], SC_OVERLAY_LINE_LEN, "%s   %s   %s", fps, engine, latency);
+    snprintf(lines[2], SC_OVERLAY_LINE_LEN, "dropped %" PRIu64 "   strength %d%%",
+             ov->dropped, ov->strength);
+    snprintf(lines[3], SC_OVERLAY_LINE_LEN, "keep colours %s   mirror %s",
+             ov->keep_colors ? "on" : "off", ov->mirror ? "on" : "off");
+    return 4;
+}
+
+float sc_overlay_scale(int ow)
+{
+    return ow >= 720 ? 2.0f : 1.0f;
+}
+
+static void fill_box(SDL_Renderer *r, float x, float y, float w, float h, Uint8 alpha)
+{
+    SDL_FRect box = {x, y, w, h};
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(r, 0, 0, 0, alpha);
+    SDL_RenderFillRectF(r, &box);
+}
+
+void sc_overlay_label(struct sc_text *t, SDL_Renderer *r, float x, float y,
+                      float scale, const char *s)
+{
+    float pad = 4 * scale;
+    fill_box(r, x, y, sc_text_width(t, s, scale) + 2 * pad,
+             sc_text_line_height(scale) + pad, 160);
+    sc_text_draw(t, r, x + pad, y + pad, scale, s, white);
+}
+
+static void draw_panel(struct sc_text *t, SDL_Renderer *r, const struct sc_overlay *ov,
+                       float scale)
+{
+    char lines[SC_OVERLAY_MAX_LINES][SC_OVERLAY_LINE_LEN];
+    int n = sc_overlay_format_lines(ov, lines);
+    float pad = 5 * scale, lh = sc_text_line_height(scale), w = 0;
+    for (int i = 0; i < n; i++)
+        w = fmaxf(w, sc_text_width(t, lines[i], scale));
+    fill_box(r, MARGIN, MARGIN, w + 2 * pad, n * lh + pad, 150);
+    for (int i = 0; i < n; i++)
+        sc_text_draw(t, r, MARGIN + pad, MARGIN + pad + i * lh, scale, lines[i],
+                     i == 0 ? white : grey);
+}
+
+/* Greedy wrap of help items (sep between them) or words (sep " ") into
+ * lines no wider than maxw; returns the line count. */
+static int wrap(struct sc_text *t, const char *const *items, int nitems,
+                const char *sep, float maxw, float scale,
+                char out[][SC_TEXT_MAX_CHARS + 1], int max_lines)
+{
+    int n = 0;
+    out[0][0] = '\0';
+    for (int i = 0; i < nitems && n < max_lines; i++) {
+        char cand[SC_TEXT_MAX_CHARS + 1];
+        snprintf(cand, sizeof cand, "%s%s%s", out[n], out[n][0] ? sep : "", items[i]);
+        if (out[n][0] && sc_text_width(t, cand, scale) > maxw) {
+            if (++n == max_lines)
+                break;
+            snprintf(out[n], SC_TEXT_MAX_CHARS + 1, "%s", items[i]);
+        } else {
+            memcpy(out[n], cand, sizeof cand);
+        }
+    }
+    return n < max_lines ? n + 1 : n;
+}
+
+static void draw_help(struct sc_text *t, SDL_Renderer *r, int ow, int oh, float scale)
+{
+    char lines[4][SC_TEXT_MAX_CHARS + 1];
+    int nitems = (int)(sizeof help_items / sizeof help_items[0]);
+    float pad = 4 * scale, lh = sc_text_line_height(scale);
+    int n = wrap(t, help_items, nitems, "   ", ow - 2 * MARGIN - 2 * pad, scale, lines, 4);
+    float h = n * lh + pad;
+    fill_box(r, 0, oh - h - pad, (float)ow, h + pad, 150);
+    for (int i = 0; i < n; i++)
+        sc_text_draw(t, r, MARGIN + pad, oh - h + i * lh, scale, lines[i], grey);
+}
+
+static void draw_recording(struct sc_text *t, SDL_Renderer *r, int ow,
+                           const struct sc_overlay *ov, float scale)
+{
+    char elapsed[16], label[32];
+    sc_overlay_format_elapsed(ov->rec_elapsed_s, elapsed);
+    snprintf(label, sizeof label, "REC %s", elapsed);
+    float pad = 5 * scale, rad = 5 * scale, lh = sc_text_line_height(scale);
+    float tw = sc_text_width(t, label, scale);
+    float w = 2 * rad + 3 * pad + tw, x = ow - MARGIN - w;
+    fill_box(r, x, MARGIN, w, lh + pad, 150);
+    sc_text_disc(t, r, x + pad + rad, MARGIN + pad / 2 + lh / 2, rad, rec_red);
+    sc_text_draw(t, r, x + 2 * pad + 2 * rad, MARGIN + pad, scale, label, rec_red);
+}
+
+static void draw_status(struct sc_text *t, SDL_Renderer *r, int ow, int oh,
+                        const char *msg, float scale)
+{
+    /* Split into words in a local copy; messages are short (< 256 bytes). */
+    char copy[256];
+    const char *words[128];
+    int nw = 0;
+    snprintf(copy, sizeof copy, "%s", msg);
+    for (char *save = NULL, *w = strtok_r(copy, " ", &save); w && nw < 128;
+         w = strtok_r(NULL, " ", &save))
+        words[nw++] = w;
+    if (nw == 0)
+        return;
+    char lines[STATUS_MAX_LINES][SC_TEXT_MAX_CHARS + 1];
+    float pad = 8 * scale, lh = sc_text_line_height(scale);
+    int n = wrap(t, words, nw, " ", ow * 0.85f - 2 * pad, scale, lines, STATUS_MAX_LINES);
+    float w = 0;
+    for (int i = 0; i < n; i++)
+        w = fmaxf(w, sc_text_width(t, lines[i], scale));
+    float h = n * lh + pad, x = (ow - w) / 2, y = (oh - h) / 2;
+    fill_box(r, x - pad, y - pad, w + 2 * pad, h + pad, 200);
+    for (int i = 0; i < n; i++) {
+        float lw = sc_text_width(t, lines[i], scale);
+        sc_text_draw(t, r, (ow - lw) / 2, y + i * lh, scale, lines[i], status_yellow);
+    }
+}
+
+void sc_overlay_draw(struct sc_text *t, SDL_Renderer *r, int ow, int oh,
+                     const struct sc_overlay *ov, bool panel_visible)
+{
+    float scale = sc_overlay_scale(ow);
+    if (panel_visible) {
+        draw_panel(t, r, ov, scale);
+        draw_help(t, r, ow, oh, scale);
+    }
+    /* The recording mark and the status line stay when the panel is hidden:
+     * the user must always see that a clip is recording or the camera is gone. */
+    if (ov->recording)
+        draw_recording(t, r, ow, ov, scale);
+    if (ov->status_msg[0])
+        draw_status(t, r, ow, oh, ov->status_msg, ow >= 960 ? scale + 1 : scale);
+}

@@ -1,0 +1,230 @@
+/* The SDL2 window and renderer: frames go into streaming RGB24 textures,
+ * scaled to fit with their aspect kept (black bars), then the overlay. */
+#include "app/window/window.h"
+#include "app/window/window_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_W 960
+#define DEFAULT_H 540
+
+static enum sc_status no_display(struct sc_error *err)
+{
+    return sc_error_set(err, SC_ERR_ARG,
+                        "No display is available (%s); run with --headless to "
+                        "stylize without a window.", SDL_GetError());
+}
+
+/* SDL 2.26 falls back to its invisible "offscreen" driver when no display
+ * answers; a window nobody can see is no display unless asked for by name
+ * (SDL_VIDEODRIVER=offscreen, for headless rendering tests). */
+static bool real_display(void)
+{
+    const char *drv = SDL_GetCurrentVideoDriver();
+    const char *asked = SDL_GetHint(SDL_HINT_VIDEODRIVER);
+    bool invisible = drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy") ||
+                             !strcmp(drv, "evdev"));
+    return drv && (!invisible || (asked && strstr(asked, drv)));
+}
+
+enum sc_status sc_window_init(struct sc_window **out,
+                              const struct sc_window_opts *opts,
+                              struct sc_error *err)
+{
+    /* The program handles SIGINT/SIGTERM itself, the same with or without
+     * a window; SDL must not turn them into quit events behind its back. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
+        return no_display(err);
+    if (!real_display()) {
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        SDL_SetError("SDL found no X11 or Wayland display; DISPLAY and "
+                     "WAYLAND_DISPLAY are unset or unreachable");
+        return no_display(err);
+    }
+
+    struct sc_window *win = calloc(1, sizeof *win);
+    if (!win) {
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory while opening the window; "
+                            "close other programs and try again.");
+    }
+    win->overlay_visible = true;
+    win->fullscreen = opts->fullscreen;
+    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (opts->fullscreen)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    win->window = SDL_CreateWindow(opts->title ? opts->title : "stylecam",
+                                   SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                   opts->w > 0 ? opts->w : DEFAULT_W,
+                                   opts->h > 0 ? opts->h : DEFAULT_H, flags);
+    if (!win->window) {
+        enum sc_status st = no_display(err);
+        sc_window_free(win);
+        return st;
+    }
+    /* No vsync: the main loop paces itself by the camera, not the monitor. */
+    win->renderer = SDL_CreateRenderer(win->window, -1, 0);
+    if (!win->renderer) {
+        enum sc_status st = sc_error_set(err, SC_ERR_ARG,
+            "Could not create a renderer for the window (%s); run with --headless "
+            "to stylize without a window.", SDL_GetError());
+        sc_window_free(win);
+        return st;
+    }
+    win->text = sc_text_new();
+    if (!win->text) {
+        sc_window_free(win);
+        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory while opening the window; "
+                            "close other programs and try again.");
+    }
+    *out = win;
+    return SC_OK;
+}
+
+void sc_window_free(struct sc_window *win)
+{
+    if (!win)
+        return;
+    if (win->stylized.tex)
+        SDL_DestroyTexture(win->stylized.tex);
+    if (win->original.tex)
+        SDL_DestroyTexture(win->original.tex);
+    if (win->renderer)
+        SDL_DestroyRenderer(win->renderer);
+    if (win->window)
+        SDL_DestroyWindow(win->window);
+    sc_text_free(win->text);
+    free(win);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    if (SDL_WasInit(0) == 0)
+        SDL_Quit();
+}
+
+/* Copies f into t, re-creating the texture only when the size changed. */
+static enum sc_status upload(struct sc_window *win, struct sc_window_tex *t,
+                             const struct sc_frame *f, struct sc_error *err)
+{
+    if (!f->rgb || f->w <= 0 || f->h <= 0)
+        return sc_error_set(err, SC_ERR_ARG, "The window was given an empty frame "
+                            "(%dx%d); this is a bug in stylecam, please report it.",
+                            f->w, f->h);
+    if (!t->tex || t->w != f->w || t->h != f->h) {
+        if (t->tex)
+            SDL_DestroyTexture(t->tex);
+        t->tex = SDL_CreateTexture(win->renderer, SDL_PIXELFORMAT_RGB24,
+                                   SDL_TEXTUREACCESS_STREAMING, f->w, f->h);
+        t->w = t->tex ? f->w : 0;
+        t->h = t->tex ? f->h : 0;
+        if (!t->tex)
+            return sc_error_set(err, SC_ERR_TOO_LARGE, "The window cannot show a %dx%d "
+                                "picture (%s); choose a smaller capture size with --size.",
+                                f->w, f->h, SDL_GetError());
+        SDL_SetTextureScaleMode(t->tex, SDL_ScaleModeLinear);
+    }
+    if (SDL_UpdateTexture(t->tex, NULL, f->rgb, f->w * 3) != 0)
+        return sc_error_set(err, SC_ERR_IO, "Could not copy a frame to the window (%s); "
+                            "restart stylecam or run it with --headless.", SDL_GetError());
+    return SC_OK;
+}
+
+/* The largest rectangle of the picture's aspect centred in area. */
+static SDL_Rect fit(int w, int h, SDL_Rect area)
+{
+    SDL_Rect r = area;
+    if ((long)area.w * h > (long)area.h * w) {
+        r.w = (int)((long)area.h * w / h);
+        r.x = area.x + (area.w - r.w) / 2;
+    } else {
+        r.h = (int)((long)area.w * h / w);
+        r.y = area.y + (area.h - r.h) / 2;
+    }
+    return r;
+}
+
+static void draw_tex(struct sc_window *win, const struct sc_window_tex *t,
+                     SDL_Rect area, const char *label)
+{
+    SDL_Rect dst = fit(t->w, t->h, area);
+    SDL_RenderCopy(win->renderer, t->tex, NULL, &dst);
+    if (label) {
+        /* Bottom centre: the panel covers the top left. */
+        float scale = sc_overlay_scale(area.w * 2);
+        float w = sc_text_width(win->text, label, scale) + 8 * scale;
+        sc_overlay_label(win->text, win->renderer, dst.x + (dst.w - w) / 2,
+                         dst.y + dst.h - 22 * scale, scale, label);
+    }
+}
+
+enum sc_status sc_window_present(struct sc_window *win,
+                                 const struct sc_frame *stylized,
+                                 const struct sc_frame *original,
+                                 const struct sc_overlay *ov,
+                                 struct sc_error *err)
+{
+    int ow, oh;
+    SDL_GetRendererOutputSize(win->renderer, &ow, &oh);
+    SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(win->renderer);
+
+    enum sc_status st = SC_OK;
+    bool two = win->compare && original && stylized;
+    if (stylized && (st = upload(win, &win->stylized, stylized, err)) != SC_OK)
+        goto out;
+    if (two && (st = upload(win, &win->original, original, err)) != SC_OK)
+        goto out;
+    if (two) {
+        SDL_Rect left = {0, 0, ow / 2, oh}, right = {ow / 2, 0, ow - ow / 2, oh};
+        draw_tex(win, &win->original, left, "original");
+        draw_tex(win, &win->stylized, right, "stylized");
+    } else if (stylized) {
+        draw_tex(win, &win->stylized, (SDL_Rect){0, 0, ow, oh}, NULL);
+    }
+    if (ov)
+        sc_overlay_draw(win->text, win->renderer, ow, oh, ov,
+                        ov->show && win->overlay_visible);
+out:
+    /* Present even after an upload error so the window never freezes. */
+    SDL_RenderPresent(win->renderer);
+    return st;
+}
+
+void sc_window_set_fullscreen(struct sc_window *win, bool on)
+{
+    if (SDL_SetWindowFullscreen(win->window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) == 0)
+        win->fullscreen = on;
+}
+
+bool sc_window_fullscreen(const struct sc_window *win)
+{
+    return win->fullscreen;
+}
+
+void sc_window_set_compare(struct sc_window *win, bool on)
+{
+    win->compare = on;
+}
+
+bool sc_window_compare(const struct sc_window *win)
+{
+    return win->compare;
+}
+
+void sc_window_set_overlay_visible(struct sc_window *win, bool on)
+{
+    win->overlay_visible = on;
+}
+
+bool sc_window_overlay_visible(const struct sc_window *win)
+{
+    return win->overlay_visible;
+}
+
+const char *sc_window_renderer_name(const struct sc_window *win)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(win->renderer, &info) != 0)
+        return "unknown";
+    return info.name;
+}

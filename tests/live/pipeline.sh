@@ -1,0 +1,55 @@
+#!/bin/bash
+# The live pipeline without a camera: clean shutdown on signals, a long run
+# with flat memory, a slow engine with bounded latency, bad inputs.
+. "$(dirname "$0")/lib.sh"
+case "$1" in
+signals)
+    for sig in INT TERM; do
+        "$STYLECAM_BIN" --input test --headless --style sketch --size 64x48 >"$LOG" 2>&1 &
+        pid=$!
+        sleep 3
+        kill -s "$sig" "$pid"
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; fail "no exit within 5 s of SIG$sig"; }
+        wait "$pid"; RC=$?
+        expect_rc 0
+        expect_log " frames in "
+    done
+    ;;
+long)
+    # 2000 frames of the test scene at a small size; memory must stay flat.
+    sc --input test --headless --frames 2000 --style sketch --size 32x32 --fps 240
+    expect_rc 0
+    [ "$(summary_frames)" = 2000 ] || fail "expected 2000 frames"
+    read -r warm end < <(sed -n 's/^stylecam: memory: \([0-9]*\) KiB .* \([0-9]*\) KiB at the end/\1 \2/p' "$LOG")
+    [ -n "${warm:-}" ] || { cat "$LOG"; fail "no memory report"; }
+    [ $((end - warm)) -lt 4096 ] || fail "memory grew from $warm to $end KiB"
+    echo "memory: $warm KiB after warm-up, $end KiB after 2000 frames"
+    ;;
+slow)
+    # The engine is slower than the scene: the ring drops the oldest, every
+    # frame taken is among the newest, latency stays near one engine run.
+    sc --input test --headless --frames 8 --style sketch --size 320x240 --fps 60
+    expect_rc 0
+    expect_log " 0 frames taken that were not among the newest"
+    grep -q "dropped [1-9][0-9]* (camera ring)" "$LOG" || fail "no frame was dropped"
+    ;;
+image)
+    sc --input "$STYLECAM_SHARED/golden/chelsea_160x120.png" --headless --frames 3 --style sketch
+    expect_rc 0
+    expect_log "160x120"
+    sc --input "$TMP/missing.png" --headless --frames 3 --style sketch
+    expect_rc 1
+    expect_one_sentence "missing.png"
+    sc --input test --headless --frames 3 --style nope
+    expect_rc 1
+    expect_one_sentence "Unknown style 'nope'"
+    ;;
+nodisplay)
+    DISPLAY= WAYLAND_DISPLAY= sc --input test --style sketch
+    expect_rc 1
+    expect_one_sentence "--headless"
+    ;;
+*) fail "unknown scenario $1" ;;
+esac
+echo "ok: $1"

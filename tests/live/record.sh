@@ -1,0 +1,102 @@
+#!/bin/bash
+# Recording as a user does it, checked by outside readers (ffprobe, ffmpeg):
+# codec, size, frame count, duration, clean decode; crashes, signals, a full
+# disk, and batch runs over a file.
+. "$(dirname "$0")/lib.sh"
+command -v ffprobe >/dev/null || skip "ffprobe is not installed"
+
+# Checks a clip against what stylecam said it saved: h264, WxH, the same
+# frame count, duration within a frame, a clean decode.
+check_clip() {   # file w h
+    read -r secs frames < <(saved_stats)
+    [ -n "${frames:-}" ] || { cat "$LOG"; fail "stylecam did not say what it saved"; }
+    [ "$(probe "$1" codec_name)" = h264 ] || fail "$1 is not H.264"
+    [ "$(probe "$1" width),$(probe "$1" height)" = "$2,$3" ] || fail "$1 is not $2x$3"
+    got=$(probe_frames "$1")
+    [ "$got" = "$frames" ] || fail "$1 has $got frames, stylecam wrote $frames"
+    dur=$(probe_duration "$1")
+    awk -v d="$dur" -v s="$secs" -v n="$frames" 'BEGIN {
+        f = n > 1 ? s / (n - 1) : 0.04; if (f < 0.04) f = 0.04
+        exit !(d >= s - f && d <= s + 2 * f) }' ||
+        fail "$1 lasts $dur s, the capture times span $secs s"
+    decode_clean "$1"
+    echo "clip $1: h264 $2x$3, $frames frames, $dur s (capture span $secs s)"
+}
+
+case "$1" in
+scene)
+    sc --input test --headless --frames 40 --style sketch --size 160x120 --record "$TMP/a.mkv"
+    expect_rc 0
+    check_clip "$TMP/a.mkv" 160 120
+    ;;
+camera)
+    : "${FAKECAM:?}"
+    sc_cam --headless --frames 30 --style sketch --size 320x240 --record "$TMP/c.mp4"
+    expect_rc 0
+    check_clip "$TMP/c.mp4" 320 240
+    ;;
+exists)
+    echo keep > "$TMP/old.mkv"
+    sc --input test --headless --frames 3 --style sketch --record "$TMP/old.mkv"
+    expect_rc 1
+    expect_one_sentence "already exists"
+    [ "$(cat "$TMP/old.mkv")" = keep ] || fail "the existing file was touched"
+    ;;
+batch)
+    # A clip recorded from the scene, then stylized whole into another.
+    sc --input test --headless --frames 25 --style sketch --size 128x96 --record "$TMP/in.mkv"
+    expect_rc 0
+    n_in=$(probe_frames "$TMP/in.mkv")
+    sc --input "$TMP/in.mkv" --headless --style sketch --record "$TMP/out.mkv"
+    expect_rc 0
+    check_clip "$TMP/out.mkv" 128 96
+    [ "$(probe_frames "$TMP/out.mkv")" = "$n_in" ] || fail "batch lost frames"
+    # A still image becomes a clip too.
+    sc --input "$STYLECAM_SHARED/golden/chelsea_160x120.png" --headless --frames 10 \
+        --style sketch --record "$TMP/still.mkv"
+    expect_rc 0
+    check_clip "$TMP/still.mkv" 160 120
+    ;;
+sigkill)
+    "$STYLECAM_BIN" --input test --headless --style sketch --size 128x96 \
+        --record "$TMP/k.mkv" >"$LOG" 2>&1 &
+    pid=$!
+    sleep 4
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null
+    decode_clean "$TMP/k.mkv"
+    dur=$(probe_duration "$TMP/k.mkv")
+    awk -v d="$dur" 'BEGIN { exit !(d >= 1.0) }' || fail "only $dur s survived the kill"
+    echo "killed after 4 s (start-up included): $dur s decodable"
+    ;;
+sigterm)
+    for ext in mkv mp4; do
+        "$STYLECAM_BIN" --input test --headless --style sketch --size 128x96 \
+            --record "$TMP/t.$ext" >"$LOG" 2>&1 &
+        pid=$!
+        sleep 3
+        kill -TERM "$pid"
+        wait "$pid"; RC=$?
+        expect_rc 0
+        check_clip "$TMP/t.$ext" 128 96
+    done
+    ;;
+diskfull)
+    # A 24 KiB file system in a mount namespace of our own; half strength
+    # keeps the scene's detail so the clip outgrows it.
+    command -v unshare >/dev/null || skip "unshare is not installed"
+    unshare -m true 2>/dev/null || skip "cannot make a mount namespace here"
+    mkdir -p "$TMP/small"
+    RC=0
+    timeout -s KILL 120 unshare -m sh -c "mount -t tmpfs -o size=24k tmpfs '$TMP/small' &&
+        '$STYLECAM_BIN' --input test --headless --frames 80 --style sketch --size 160x120 --strength 50 \
+        --record '$TMP/small/f.mkv' && cp '$TMP/small/f.mkv' '$TMP/f.mkv'" >"$LOG" 2>&1 || RC=$?
+    expect_rc 0
+    expect_log "is full"
+    [ "$(summary_frames)" = 80 ] || fail "the live view stopped with the disk"
+    decode_clean "$TMP/f.mkv"
+    echo "disk full: $(grep -m1 'is full' "$LOG")"
+    ;;
+*) fail "unknown scenario $1" ;;
+esac
+echo "ok: $1"

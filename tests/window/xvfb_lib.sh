@@ -1,0 +1,151 @@
+# Shared helpers for the window tests: a private Xvfb, screenshots and pixel
+# statistics. Sourced by test_window.sh and e2e_stylecam.sh (POSIX sh).
+# Callers set WORK (a scratch folder) before calling xvfb_start.
+
+XVFB_PID=
+APP_PID=
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+need_tools() {
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 || fail "$t is not installed (needed by this test)"
+    done
+}
+
+# Sanitizer set-up for a program that opens an SDL window: the project's
+# suppressions plus tests/window/lsan.supp in one file (LSan reads only one),
+# tests/window/tsan.supp for TSan,
+# and under ASan SC_PRELOAD (used by run_app) keeps Mesa's GL driver loaded:
+# Mesa dlcloses swrast_dri.so at exit, which turns the driver's live globals
+# into leaks of an unnamed module that no suppression can match.
+SC_PRELOAD=
+sanitizer_env() {
+    here=$(dirname "$0")
+    cat "$here/../lsan.supp" "$here/lsan.supp" >"$WORK/lsan.supp" 2>/dev/null
+    LSAN_OPTIONS="suppressions=$WORK/lsan.supp:print_suppressions=0"
+    export LSAN_OPTIONS
+    TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}suppressions=$here/tsan.supp"
+    export TSAN_OPTIONS
+    asan_rt=$(ldd "$1" 2>/dev/null | awk '/libasan/ { print $3 }')
+    [ -n "$asan_rt" ] || return 0
+    for dri in /usr/lib/*/dri/swrast_dri.so /usr/lib64/dri/swrast_dri.so; do
+        if [ -e "$dri" ]; then
+            SC_PRELOAD="$asan_rt $dri"
+            echo "ASan build: preloading $dri"
+            return 0
+        fi
+    done
+}
+
+# run_app PROGRAM ARGS...: runs PROGRAM in the background (APP_PID), stdout
+# to $WORK/out and stderr to $WORK/err, with SC_PRELOAD if set.
+run_app() {
+    if [ -n "$SC_PRELOAD" ]; then
+        env LD_PRELOAD="$SC_PRELOAD" "$@" >"$WORK/out" 2>"$WORK/err" &
+    else
+        "$@" >"$WORK/out" 2>"$WORK/err" &
+    fi
+    APP_PID=$!
+}
+
+# no_sanitizer_reports FILE: fails if a sanitizer reported anything.
+no_sanitizer_reports() {
+    if grep -q -e 'Sanitizer' -e 'runtime error:' "$1"; then
+        cat "$1" >&2
+        fail "a sanitizer reported a problem (above)"
+    fi
+}
+
+# Starts Xvfb on a display number it picks itself (-displayfd: no race with
+# other tests starting servers at the same time) and exports DISPLAY.
+xvfb_start() {
+    Xvfb -displayfd 9 -screen 0 1280x800x24 -nolisten tcp -noreset \
+        9>"$WORK/display" 2>"$WORK/xvfb.log" &
+    XVFB_PID=$!
+    i=0
+    while [ ! -s "$WORK/display" ] || ! grep -q . "$WORK/display"; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && fail "Xvfb did not start: $(cat "$WORK/xvfb.log")"
+        kill -0 "$XVFB_PID" 2>/dev/null || fail "Xvfb exited: $(cat "$WORK/xvfb.log")"
+        sleep 0.1
+    done
+    DISPLAY=:$(head -n1 "$WORK/display")
+    export DISPLAY
+    echo "Xvfb on $DISPLAY (pid $XVFB_PID)"
+}
+
+# Kills what this test started, by pid.
+xvfb_cleanup() {
+    if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+        kill "$APP_PID" 2>/dev/null
+        wait "$APP_PID" 2>/dev/null
+    fi
+    if [ -n "$XVFB_PID" ]; then
+        kill "$XVFB_PID" 2>/dev/null
+        wait "$XVFB_PID" 2>/dev/null
+    fi
+}
+
+# wait_for_line FILE PATTERN [TENTHS]: waits until grep finds PATTERN.
+wait_for_line() {
+    i=0
+    while ! grep -q -- "$2" "$1" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -gt "${3:-150}" ] && fail "timed out waiting for '$2' in $1: $(cat "$1")"
+        [ -n "$APP_PID" ] && ! kill -0 "$APP_PID" 2>/dev/null &&
+            ! grep -q -- "$2" "$1" && fail "the program exited before printing '$2'"
+        sleep 0.1
+    done
+}
+
+# find_window NAME: sets WIN to the id of the window titled NAME.
+find_window() {
+    i=0
+    WIN=
+    while [ -z "$WIN" ]; do
+        WIN=$(xdotool search --name "$1" 2>/dev/null | head -n1)
+        i=$((i + 1))
+        [ -z "$WIN" ] && [ $i -gt 150 ] && fail "no window named '$1' appeared"
+        [ -z "$WIN" ] && sleep 0.1
+    done
+}
+
+# window_geometry: sets WX WY WW WH for WIN (root coordinates).
+window_geometry() {
+    eval "$(xdotool getwindowgeometry --shell "$WIN" | sed -n 's/^\(X\|Y\|WIDTH\|HEIGHT\)=\([0-9]*\)$/G_\1=\2/p')"
+    WX=$G_X WY=$G_Y WW=$G_WIDTH WH=$G_HEIGHT
+}
+
+# shot NAME: screenshot of the whole screen into $WORK/NAME.png.
+shot() {
+    sleep 0.3   # let the X server finish drawing the last presented frame
+    import -window root "$WORK/$1.png" || fail "import could not take a screenshot"
+}
+
+# region_mean FILE W H X Y: prints "r g b" means (0..1) of a region.
+region_mean() {
+    convert "$1" -crop "$2x$3+$4+$5" +repage \
+        -format '%[fx:mean.r] %[fx:mean.g] %[fx:mean.b]' info:
+}
+
+# bright_fraction FILE W H X Y: fraction of near-white pixels (text) in a region.
+bright_fraction() {
+    convert "$1" -crop "$2x$3+$4+$5" +repage -colorspace Gray \
+        -threshold 80% -format '%[fx:mean]' info:
+}
+
+# diff_pixels A B: how many pixels differ between two screenshots.
+diff_pixels() {
+    compare -metric AE "$1" "$2" null: 2>&1 | cut -d' ' -f1
+}
+
+# awk_check EXPR ARGS...: fails unless the awk condition holds for $1..$n.
+awk_check() {
+    expr=$1
+    shift
+    echo "$*" | awk "{ exit !($expr) }"
+}
