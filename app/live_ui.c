@@ -18,6 +18,7 @@ struct ui {
     struct sc_overlay ov;
     char note[256];
     int64_t note_until;
+    char seen[1024];                /* the processing thread's last message, once shown */
     double latency_ms, fps;
     int64_t fps_t0;
     int fps_n;
@@ -102,13 +103,19 @@ static void fill_overlay(struct ui *u)
     ov->recording = ps.recording != 0;
     ov->rec_elapsed_s = ps.rec_elapsed_s;
     ov->show = true;
+    /* A new message from the processing thread (a clip saved, a full disk)
+     * becomes a note; an engine failure stays. */
+    if (ps.message[0] && strcmp(ps.message, u->seen) != 0) {
+        snprintf(u->seen, sizeof u->seen, "%s", ps.message);
+        note(u, ps.message);
+    }
     const char *msg = "";
     if (cs.state != SC_CAPTURE_RUNNING)
         msg = cs.message;                       /* camera lost: stays until it is back */
+    else if (ps.failed)
+        msg = ps.message;
     else if (sc_now_us() < u->note_until)
         msg = u->note;
-    else if (ps.message[0] && ps.failed)
-        msg = ps.message;
     snprintf(ov->status_msg, sizeof ov->status_msg, "%.255s", msg);
 }
 

@@ -68,12 +68,33 @@ START_TEST(test_cache_roundtrip)
 }
 END_TEST
 
+/* Activations share a few ping-pong buffers: a 1920x1080 frame with its
+ * weights fits in the 1 GB of device memory a laptop GPU can spare. */
+START_TEST(test_memory_1080p)
+{
+    struct sc_engine *e;
+    struct sc_error err;
+    struct sc_engine_opts o = {.cl_device = -1};
+    ck_assert_msg(sc_engine_init(&e, &o, &err) == SC_OK, "%s", err.msg);
+    struct sc_model *m;
+    ck_assert(sc_model_init_sketch(&m, &err) == SC_OK);
+    ck_assert(sc_engine_add_style(e, m, NULL, &err) == SC_OK);
+    sc_model_free(m);
+    ck_assert_msg(sc_engine_prepare(e, 1920, 1080, &err) == SC_OK, "%s", err.msg);
+    uint64_t bytes = sc_engine_device_bytes(e);
+    printf("1920x1080: %.0f MiB of device memory\n", bytes / 1048576.0);
+    ck_assert_msg(bytes < (1ull << 30), "1920x1080 needs %llu bytes", (unsigned long long)bytes);
+    sc_engine_free(e);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cache");
     TCase *tc = tcase_create("cache");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_cache_roundtrip);
+    tcase_add_test(tc, test_memory_1080p);
     suite_add_tcase(s, tc);
     return sc_test_run(s);
 }

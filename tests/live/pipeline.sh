@@ -45,6 +45,17 @@ image)
     expect_rc 1
     expect_one_sentence "Unknown style 'nope'"
     ;;
+infer)
+    # Auto mode shrinks the network until it holds the rate; a fixed size holds.
+    sc --input test --headless --frames 25 --style sketch --size 320x240 --infer-size auto:60
+    expect_rc 0
+    w=$(sed -n 's/.*the network ran at \([0-9]*\)x.*/\1/p' "$LOG")
+    [ -n "$w" ] && [ "$w" -lt 320 ] || { cat "$LOG"; fail "auto mode did not shrink (${w:-none})"; }
+    echo "auto mode settled at width $w for 60 fps"
+    sc --input test --headless --frames 3 --style sketch --size 320x240 --infer-size 160x120
+    expect_rc 0
+    expect_log "the network ran at 160x120"
+    ;;
 nodisplay)
     DISPLAY= WAYLAND_DISPLAY= sc --input test --style sketch
     expect_rc 1
