@@ -9,11 +9,12 @@ run=" meson ninja-build pkg-config gcc libc6-dev python3
       pocl-opencl-icd
       libsdl2-dev libv4l-dev libstb-dev
       libavformat-dev libavcodec-dev libswscale-dev libavutil-dev"
-test=" check ffmpeg xvfb xdotool x11-utils imagemagick
+test=" check ffmpeg xvfb xdotool x11-utils x11-apps imagemagick util-linux
       clang libclang-rt-14-dev curl wget"
 
 pkgs=$run
-[ "${1:-}" = "--test" ] && pkgs="$run $test"
+# The tests also run bench/compare.py, whose packages bench/deps.sh lists.
+[ "${1:-}" = "--test" ] && pkgs="$run $test $("$(dirname "$0")/../bench/deps.sh" --print)"
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
