@@ -29,6 +29,8 @@ struct sc_process {
     /* Processing thread only. */
     struct sc_recorder *rec;
     char pending[512];                  /* a recording to start with the next frame */
+    struct sc_frame held;               /* the last input frame, for pause */
+    struct sc_controls shown_with;      /* the controls the last frame was made with */
     uint8_t *small, *small_out;         /* infer-size buffers */
     int small_w, small_h;
     double fps_t0;
@@ -190,11 +192,36 @@ static enum sc_status stylize(struct sc_process *p, const struct sc_frame *f,
                     b[k] = t;
                 }
             }
-    if (p->rec)
+    if (p->rec && f != &p->held)   /* a paused re-render is not new footage */
         sc_recorder_push(p->rec, &s->stylized);
     sc_mailbox_post(p->o.mailbox);
     adapt(p, f->w, f->h, s->engine_ms);
     return SC_OK;
+}
+
+/* Keeps a copy of the input frame, so pause can re-stylize it when a
+ * setting changes; the buffer is reallocated only when the size changes. */
+static int hold(struct sc_process *p, const struct sc_frame *f)
+{
+    size_t n = (size_t)f->w * f->h * 3;
+    if (!p->held.rgb || p->held.w != f->w || p->held.h != f->h) {
+        uint8_t *b = realloc(p->held.rgb, n);
+        if (!b)
+            return -1;
+        p->held.rgb = b;
+        p->held.w = f->w;
+        p->held.h = f->h;
+    }
+    memcpy(p->held.rgb, f->rgb, n);
+    p->held.pts_us = f->pts_us;
+    p->held.seq = f->seq;
+    return 0;
+}
+
+static int same_look(const struct sc_controls *a, const struct sc_controls *b)
+{
+    return a->style == b->style && a->strength == b->strength &&
+           a->keep_colors == b->keep_colors && a->mirror == b->mirror;
 }
 
 static void update_status(struct sc_process *p, double engine_ms)
@@ -254,7 +281,9 @@ static void *run(void *arg)
         }
         if (c.paused && !p->o.lossless) {
             sc_ring_read_release(p->o.ring, f);
-            continue;
+            if (!p->held.rgb || same_look(&c, &p->shown_with))
+                continue;
+            f = &p->held;   /* a setting changed: show it on the frozen frame */
         }
         if (p->rec && (f->w != last_w || f->h != last_h))
             record_stop(p);   /* the camera changed size: this clip ends */
@@ -266,8 +295,14 @@ static void *run(void *arg)
         }
         struct sc_error err;
         double ems = 0;
-        st = stylize(p, f, &c, &ems, &err);
-        sc_ring_read_release(p->o.ring, f);
+        int from_ring = f != &p->held;
+        if (from_ring && !c.paused && hold(p, f) != 0)
+            st = sc_error_set(&err, SC_ERR_NOMEM, "Out of memory for %dx%d frames.", f->w, f->h);
+        else
+            st = stylize(p, f, &c, &ems, &err);
+        p->shown_with = c;
+        if (from_ring)
+            sc_ring_read_release(p->o.ring, f);
         if (st) {
             sc_err("%s", err.msg);
             pthread_mutex_lock(&p->lock);
@@ -314,6 +349,7 @@ void sc_process_free(struct sc_process *p)
     pthread_mutex_unlock(&p->lock);
     pthread_join(p->thread, NULL);
     sc_engine_free(p->o.engine);
+    free(p->held.rgb);
     free(p->small);
     free(p->small_out);
     pthread_mutex_destroy(&p->lock);

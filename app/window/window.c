@@ -34,6 +34,9 @@ enum sc_status sc_window_init(struct sc_window **out,
 {
     /* The program handles SIGINT/SIGTERM itself, the same with or without
      * a window; SDL must not turn them into quit events behind its back. */
+    static const struct sc_window_opts defaults = {0};
+    if (!opts)
+        opts = &defaults;
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
         return no_display(err);

@@ -18,7 +18,8 @@ struct sc_window_opts {
     bool fullscreen;    /* start fullscreen (desktop resolution) */
 };
 
-/* Opens a resizable window with a renderer. On failure returns an error
+/* Opens a resizable window with a renderer (opts may be NULL: defaults).
+ * SDL's own SIGINT/SIGTERM handlers are disabled. On failure returns an error
  * with one sentence in err; without a display that is SC_ERR_ARG with
  * "No display is available (...); run with --headless ...". */
 enum sc_status sc_window_init(struct sc_window **win,

@@ -2,7 +2,10 @@
  * depends on the chosen style, prints every action it receives as
  * "ACTION <NAME> [index]" (after the frame reflecting it is presented),
  * and exits 0 on quit. Usage:
- *   window_demo [--size WxH] [--fullscreen] [--status MSG] [--recording] */
+ *   window_demo [--size WxH] [--fullscreen] [--status MSG] [--recording]
+ *               [--frame WxH] [--bench N]
+ * --bench N presents N frames back to back, alone then in compare mode,
+ * with the overlay shown; prints "BENCH ... present_ms=<mean>" and exits. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +15,6 @@
 #include "app/window/input.h"
 #include "app/window/window.h"
 
-#define FW 320
-#define FH 240
 #define MAX_PENDING 64
 
 struct style { const char *name; int r, g, b; };
@@ -46,10 +47,20 @@ static void paint_original(struct sc_frame *f)
         }
 }
 
+struct demo_args {
+    int fw, fh;     /* synthetic frame size */
+    int bench;      /* frames to time; 0 = interactive */
+};
+
 static void parse_args(int argc, char **argv, struct sc_window_opts *opts,
-                       struct sc_overlay *ov)
+                       struct sc_overlay *ov, struct demo_args *a)
 {
     for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--frame") && i + 1 < argc)
+            sscanf(argv[++i], "%dx%d", &a->fw, &a->fh);
+        else if (!strcmp(argv[i], "--bench") && i + 1 < argc)
+            a->bench = atoi(argv[++i]);
+        else
         if (!strcmp(argv[i], "--size") && i + 1 < argc)
             sscanf(argv[++i], "%dx%d", &opts->w, &opts->h);
         else if (!strcmp(argv[i], "--fullscreen"))
@@ -79,13 +90,41 @@ static void handle(const struct sc_ui_event *ev, int *style, int *running,
     }
 }
 
+/* Mean time of sc_window_present over n frames, alone and in compare mode. */
+static int bench(struct sc_window *win, struct sc_frame *sty, struct sc_frame *orig,
+                 struct sc_overlay *ov, int n)
+{
+    struct sc_error err = {0};
+    paint_stylized(sty, &styles[1]);
+    snprintf(ov->style_name, sizeof ov->style_name, "%s", styles[1].name);
+    for (int compare = 0; compare < 2; compare++) {
+        sc_window_set_compare(win, compare);
+        int64_t t0 = sc_now_us();
+        for (int i = 0; i < n; i++) {
+            if (sc_window_present(win, sty, orig, ov, &err) != SC_OK) {
+                sc_err("%s", err.msg);
+                return 1;
+            }
+        }
+        printf("BENCH mode=%s frames=%d size=%dx%d present_ms=%.2f\n",
+               compare ? "compare" : "single", n, sty->w, sty->h,
+               (double)(sc_now_us() - t0) / 1000.0 / n);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct sc_window_opts opts = {.title = "stylecam window demo", .w = 960, .h = 540};
     struct sc_overlay ov = {.fps = 29.97, .engine_ms = 12.5, .dropped = 3,
                             .latency_ms = 45, .strength = 80, .mirror = true,
                             .show = true, .rec_elapsed_s = 83};
-    parse_args(argc, argv, &opts, &ov);
+    struct demo_args args = {.fw = 320, .fh = 240};
+    parse_args(argc, argv, &opts, &ov, &args);
+    if (args.fw <= 0 || args.fh <= 0 || args.fw > 8192 || args.fh > 8192) {
+        sc_err("--frame wants a size like 320x240");
+        return 2;
+    }
 
     struct sc_error err = {0};
     struct sc_window *win = NULL;
@@ -93,13 +132,25 @@ int main(int argc, char **argv)
         sc_err("%s", err.msg);
         return 1;
     }
-    static uint8_t sty_px[FW * FH * 3], orig_px[FW * FH * 3];
-    struct sc_frame sty = {.rgb = sty_px, .w = FW, .h = FH};
-    struct sc_frame orig = {.rgb = orig_px, .w = FW, .h = FH};
+    size_t bytes = (size_t)args.fw * args.fh * 3;
+    struct sc_frame sty = {.rgb = malloc(bytes), .w = args.fw, .h = args.fh};
+    struct sc_frame orig = {.rgb = malloc(bytes), .w = args.fw, .h = args.fh};
+    if (!sty.rgb || !orig.rgb) {
+        sc_err("Out of memory for the demo's %dx%d frames.", args.fw, args.fh);
+        free(sty.rgb);
+        free(orig.rgb);
+        sc_window_free(win);
+        return 1;
+    }
     paint_original(&orig);
     printf("RENDERER %s\n", sc_window_renderer_name(win));
+    int rc = 0;
+    if (args.bench > 0) {
+        rc = bench(win, &sty, &orig, &ov, args.bench);
+        goto done;
+    }
 
-    int style = 0, running = 1, rc = 0;
+    int style = 0, running = 1;
     struct sc_ui_event pending[MAX_PENDING];
     for (int frame = 0; running; frame++) {
         int n = 0;
@@ -130,6 +181,9 @@ int main(int argc, char **argv)
         fflush(stdout);
         nanosleep(&(struct timespec){0, 30 * 1000 * 1000}, NULL);
     }
+done:
+    free(sty.rgb);
+    free(orig.rgb);
     sc_window_free(win);
     return rc;
 }

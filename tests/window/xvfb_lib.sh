@@ -44,8 +44,10 @@ sanitizer_env() {
 # run_app PROGRAM ARGS...: runs PROGRAM in the background (APP_PID), stdout
 # to $WORK/out and stderr to $WORK/err, with SC_PRELOAD if set.
 run_app() {
-    if [ -n "$SC_PRELOAD" ]; then
-        env LD_PRELOAD="$SC_PRELOAD" "$@" >"$WORK/out" 2>"$WORK/err" &
+    # STYLECAM_E2E_PRELOAD: a library the program runs on (the emulated camera).
+    preload="$SC_PRELOAD${STYLECAM_E2E_PRELOAD:+ $STYLECAM_E2E_PRELOAD}"
+    if [ -n "${preload# }" ]; then
+        env LD_PRELOAD="${preload# }" "$@" >"$WORK/out" 2>"$WORK/err" &
     else
         "$@" >"$WORK/out" 2>"$WORK/err" &
     fi
