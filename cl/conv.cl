@@ -30,70 +30,125 @@ __kernel void conv2d(__global const float *in, int C, int H, int W,
         out[(og * 8 + j) * plane + o] = a[j];
 }
 
-/* 9x9 stride 1: a work item makes 16 neighbouring pixels of ROWS rows for
- * OB output channels. Each input row it touches is fetched once (16-wide
- * loads at the 9 tap offsets) and feeds every output row whose window
- * holds it; each tap is one vector FMA per channel and row. */
-#define SC_CONV9_X16(NAME, OB, ROWS)                                                \
-__kernel void NAME(__global const float *in, int C, int H, int W,                   \
-                   __global const float *wt, __global float *out, int OC)           \
-{                                                                                   \
-    int xb = get_global_id(0) * 16, oy0 = get_global_id(1) * ROWS;                  \
-    int og = get_global_id(2);                                                      \
-    if (xb >= W || oy0 >= H)                                                        \
-        return;                                                                     \
-    int x0 = xb - 4;                                                                \
-    int fast = x0 >= 0 && x0 + 24 <= W;                                             \
-    float16 acc[ROWS][OB];                                                          \
-    for (int r = 0; r < ROWS; r++)                                                  \
-        for (int j = 0; j < OB; j++)                                                \
-            acc[r][j] = (float16)(0.0f);                                            \
-    /* Input rows oy0-4 .. oy0+ROWS+3, clipped to the image. */                     \
-    int iy0 = max(0, oy0 - 4), iy1 = min(H, oy0 + ROWS + 4);                        \
-    for (int c = 0; c < C; c++) {                                                   \
-        __global const float *wc = wt + ((size_t)og * C + c) * 81 * OB;             \
-        for (int iy = iy0; iy < iy1; iy++) {                                        \
-            __global const float *row = in + ((size_t)c * H + iy) * W + x0;         \
-            float16 v[9];                                                           \
-            if (fast) {                                                             \
-                for (int kx = 0; kx < 9; kx++)                                      \
-                    v[kx] = vload16(0, row + kx);                                   \
-            } else {                                                                \
-                float buf[24];                                                      \
-                for (int i = 0; i < 24; i++)                                        \
-                    buf[i] = sc_at(row - x0, x0 + i, W);                            \
-                for (int kx = 0; kx < 9; kx++)                                      \
-                    v[kx] = vload16(0, buf + kx);                                   \
-            }                                                                       \
-            for (int r = 0; r < ROWS; r++) {                                        \
-                int ky = iy - (oy0 + r) + 4;                                        \
-                if (ky < 0 || ky > 8)                                               \
-                    continue;                                                       \
-                __global const float *wk = wc + ky * 9 * OB;                        \
-                for (int kx = 0; kx < 9; kx++)                                      \
-                    for (int j = 0; j < OB; j++)                                    \
-                        acc[r][j] = fma(v[kx], (float16)(wk[kx * OB + j]), acc[r][j]); \
-            }                                                                       \
-        }                                                                           \
-    }                                                                               \
-    size_t plane = (size_t)H * W;                                                   \
-    int n = min(16, W - xb);                                                        \
-    for (int r = 0; r < ROWS && oy0 + r < H; r++)                                   \
-        for (int j = 0; j < OB && og * OB + j < OC; j++) {                          \
-            __global float *op = out + (og * OB + j) * plane + (size_t)(oy0 + r) * W + xb; \
-            if (n == 16) {                                                          \
-                vstore16(acc[r][j], 0, op);                                         \
-            } else {                                                                \
-                float a[16];                                                        \
-                vstore16(acc[r][j], 0, a);                                          \
-                for (int i = 0; i < n; i++)                                         \
-                    op[i] = a[i];                                                   \
-            }                                                                       \
-        }                                                                           \
+/* 9x9 stride 1. Accumulators are named variables, not private arrays: a
+ * CPU compiler keeps those in vector registers, while arrays indexed in
+ * loops may live on the stack and cost a load and a store per FMA.
+ *
+ * Row segments: the fast path reads 16-wide vectors straight from the
+ * input; at the borders a private buffer holds the bounds-checked values. */
+#define SC_ROW_SETUP(N)                                                             \
+    __global const float *row = in + ((size_t)c * H + oy - 4 + ky) * W;             \
+    __global const float *src = row + x0;                                           \
+    float buf[N];                                                                   \
+    if (!fast)                                                                      \
+        for (int i = 0; i < N; i++)                                                 \
+            buf[i] = sc_at(row, x0 + i, W);
+#define SC_TAP(off) (fast ? vload16(0, src + (off)) : vload16(0, buf + (off)))
+
+/* Stores a float16 of one channel's pixels xs.. of row oy. */
+inline void sc_store_row16(__global float *out, int ch, int OC, int H, int W, int oy,
+                           int xs, float16 v)
+{
+    int n = min(16, W - xs);
+    if (ch >= OC || n <= 0)
+        return;
+    __global float *op = out + (size_t)ch * H * W + (size_t)oy * W + xs;
+    if (n == 16) {
+        vstore16(v, 0, op);
+        return;
+    }
+    float a[16];
+    vstore16(v, 0, a);
+    for (int i = 0; i < n; i++)
+        op[i] = a[i];
 }
 
-SC_CONV9_X16(conv9_x16_b8, 8, 1)
-SC_CONV9_X16(conv9_x16_b3, 3, 2)
+/* Few input channels, many output channels (the first layer): 16 pixels
+ * for 8 output channels per work item; weights [OC/8][C][9][9][8]. */
+__kernel void conv9_x16_b8(__global const float *in, int C, int H, int W,
+                           __global const float *wt, __global float *out, int OC)
+{
+    int xb = get_global_id(0) * 16, oy = get_global_id(1), og = get_global_id(2);
+    if (xb >= W || oy >= H)
+        return;
+    int x0 = xb - 4, fast = x0 >= 0 && x0 + 24 <= W;
+    int ky0 = max(0, 4 - oy), ky1 = min(9, H + 4 - oy);
+    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0,
+            a7 = a0;
+    for (int c = 0; c < C; c++) {
+        __global const float *wc = wt + ((size_t)og * C + c) * 81 * 8;
+        for (int ky = ky0; ky < ky1; ky++) {
+            SC_ROW_SETUP(24)
+            for (int kx = 0; kx < 9; kx++) {
+                float16 v = SC_TAP(kx);
+                float8 w = vload8(ky * 9 + kx, wc);
+                a0 = fma(v, (float16)(w.s0), a0);
+                a1 = fma(v, (float16)(w.s1), a1);
+                a2 = fma(v, (float16)(w.s2), a2);
+                a3 = fma(v, (float16)(w.s3), a3);
+                a4 = fma(v, (float16)(w.s4), a4);
+                a5 = fma(v, (float16)(w.s5), a5);
+                a6 = fma(v, (float16)(w.s6), a6);
+                a7 = fma(v, (float16)(w.s7), a7);
+            }
+        }
+    }
+    int o = og * 8;
+    sc_store_row16(out, o + 0, OC, H, W, oy, xb, a0);
+    sc_store_row16(out, o + 1, OC, H, W, oy, xb, a1);
+    sc_store_row16(out, o + 2, OC, H, W, oy, xb, a2);
+    sc_store_row16(out, o + 3, OC, H, W, oy, xb, a3);
+    sc_store_row16(out, o + 4, OC, H, W, oy, xb, a4);
+    sc_store_row16(out, o + 5, OC, H, W, oy, xb, a5);
+    sc_store_row16(out, o + 6, OC, H, W, oy, xb, a6);
+    sc_store_row16(out, o + 7, OC, H, W, oy, xb, a7);
+}
+
+/* Many input channels, three output channels (the last layer): 64 pixels
+ * (four 16-wide blocks) for the 3 channels, so each weight serves 4 FMAs;
+ * weights [1][C][9][9][3]. */
+#define SC_FMA3(v, b) \
+    r##b = fma(v, wr, r##b); g##b = fma(v, wg, g##b); u##b = fma(v, wb, u##b)
+__kernel void conv9_x16_b3(__global const float *in, int C, int H, int W,
+                           __global const float *wt, __global float *out, int OC)
+{
+    int xb = get_global_id(0) * 64, oy = get_global_id(1);
+    if (xb >= W || oy >= H)
+        return;
+    int x0 = xb - 4, fast = x0 >= 0 && x0 + 72 <= W;
+    int ky0 = max(0, 4 - oy), ky1 = min(9, H + 4 - oy);
+    float16 z = (float16)(0.0f);
+    float16 r0 = z, r1 = z, r2 = z, r3 = z, g0 = z, g1 = z, g2 = z, g3 = z;
+    float16 u0 = z, u1 = z, u2 = z, u3 = z;
+    for (int c = 0; c < C; c++) {
+        __global const float *wc = wt + (size_t)c * 81 * 3;
+        for (int ky = ky0; ky < ky1; ky++) {
+            SC_ROW_SETUP(72)
+            for (int kx = 0; kx < 9; kx++) {
+                __global const float *w = wc + (ky * 9 + kx) * 3;
+                float16 wr = (float16)(w[0]), wg = (float16)(w[1]), wb = (float16)(w[2]);
+                float16 v0 = SC_TAP(kx), v1 = SC_TAP(kx + 16), v2 = SC_TAP(kx + 32),
+                        v3 = SC_TAP(kx + 48);
+                SC_FMA3(v0, 0);
+                SC_FMA3(v1, 1);
+                SC_FMA3(v2, 2);
+                SC_FMA3(v3, 3);
+            }
+        }
+    }
+    sc_store_row16(out, 0, OC, H, W, oy, xb, r0);
+    sc_store_row16(out, 0, OC, H, W, oy, xb + 16, r1);
+    sc_store_row16(out, 0, OC, H, W, oy, xb + 32, r2);
+    sc_store_row16(out, 0, OC, H, W, oy, xb + 48, r3);
+    sc_store_row16(out, 1, OC, H, W, oy, xb, g0);
+    sc_store_row16(out, 1, OC, H, W, oy, xb + 16, g1);
+    sc_store_row16(out, 1, OC, H, W, oy, xb + 32, g2);
+    sc_store_row16(out, 1, OC, H, W, oy, xb + 48, g3);
+    sc_store_row16(out, 2, OC, H, W, oy, xb, u0);
+    sc_store_row16(out, 2, OC, H, W, oy, xb + 16, u1);
+    sc_store_row16(out, 2, OC, H, W, oy, xb + 32, u2);
+    sc_store_row16(out, 2, OC, H, W, oy, xb + 48, u3);
+}
 
 /* 3x3 stride 2: a work item makes 4 neighbouring output pixels for 16
  * output channels; each tap is one 16-channel weight load and 4 FMAs. */

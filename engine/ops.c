@@ -137,11 +137,10 @@ static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_m
                             int c, int h, int w, cl_mem wt, cl_mem out, int oc,
                             cl_event *ev, struct sc_error *err)
 {
-    int ob = sc_pack_block(9, 1, oc, 0), rows = ob == 3 ? 2 : 1;
+    int ob = sc_pack_block(9, 1, oc, 0), px = ob == 3 ? 64 : 16;   /* pixels per item */
     struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(out), ARG(oc)};
     size_t lws[3] = {4, 8, 1};
-    size_t gws[3] = {round_up((size_t)(w + 15) / 16, 4),
-                     round_up((size_t)(h + rows - 1) / (size_t)rows, 8),
+    size_t gws[3] = {round_up((size_t)(w + px - 1) / (size_t)px, 4), round_up((size_t)h, 8),
                      round_up((size_t)oc, (size_t)ob) / (size_t)ob};
     return launch(rt, ob == 8 ? k->conv9_b8 : k->conv9_b3, "A convolution", a, 7, 3, gws,
                   lws, ev, err);
