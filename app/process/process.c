@@ -57,9 +57,9 @@ static void record_stop(struct sc_process *p)
     if (st.failure[0])
         snprintf(msg, sizeof msg, "%s", st.failure);
     else
-        snprintf(msg, sizeof msg, "Saved %s (%.1f s, %llu frames%s).", p->status.rec_path,
-                 rs.duration_s, (unsigned long long)rs.frames_written,
-                 rs.frames_dropped ? ", some dropped: the encoder fell behind" : "");
+        snprintf(msg, sizeof msg, "Saved %s (%.1f s, %llu frames, %llu dropped because the "
+                 "encoder fell behind).", p->status.rec_path, rs.duration_s,
+                 (unsigned long long)rs.frames_written, (unsigned long long)rs.frames_dropped);
     sc_info("%s", msg);
     publish_message(p, msg);
     pthread_mutex_lock(&p->lock);

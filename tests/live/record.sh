@@ -70,15 +70,17 @@ sigkill)
     echo "killed after 4 s (start-up included): $dur s decodable"
     ;;
 sigterm)
-    for ext in mkv mp4; do
-        "$STYLECAM_BIN" --input test --headless --style sketch --size 128x96 \
-            --record "$TMP/t.$ext" >"$LOG" 2>&1 &
-        pid=$!
-        sleep 3
-        kill -TERM "$pid"
-        wait "$pid"; RC=$?
-        expect_rc 0
-        check_clip "$TMP/t.$ext" 128 96
+    for sig in TERM INT; do
+        for ext in mkv mp4; do
+            "$STYLECAM_BIN" --input test --headless --style sketch --size 128x96 \
+                --record "$TMP/t-$sig.$ext" >"$LOG" 2>&1 &
+            pid=$!
+            sleep 3
+            kill -s "$sig" "$pid"
+            wait "$pid"; RC=$?
+            expect_rc 0
+            check_clip "$TMP/t-$sig.$ext" 128 96
+        done
     done
     ;;
 diskfull)
