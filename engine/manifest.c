@@ -89,21 +89,50 @@ static enum sc_status parse_int(struct cursor *c, long *out)
 
 static enum sc_status skip_value(struct cursor *c, int depth);
 
-static enum sc_status skip_container(struct cursor *c, int depth, char close, int keyed)
+/* Calls fn for each member of a JSON object, the cursor on its value. */
+typedef enum sc_status (*member_fn)(struct cursor *c, const char *key, void *ctx);
+
+static enum sc_status parse_object(struct cursor *c, member_fn fn, void *ctx)
 {
-    c->p++;
-    if (peek(c) == close) {
+    enum sc_status st = expect(c, '{');
+    if (st)
+        return st;
+    if (peek(c) == '}') {
         c->p++;
         return SC_OK;
     }
     for (;;) {
         char key[256];
-        enum sc_status st = SC_OK;
-        if (keyed && ((st = parse_string(c, key, sizeof key)) || (st = expect(c, ':'))))
+        if ((st = parse_string(c, key, sizeof key)) || (st = expect(c, ':')) ||
+            (st = fn(c, key, ctx)))
             return st;
-        if ((st = skip_value(c, depth + 1)))
+        if (peek(c) == '}') {
+            c->p++;
+            return SC_OK;
+        }
+        if ((st = expect(c, ',')))
             return st;
-        if (peek(c) == close) {
+    }
+}
+
+static enum sc_status skip_member(struct cursor *c, const char *key, void *ctx)
+{
+    (void)key;
+    return skip_value(c, *(int *)ctx + 1);
+}
+
+static enum sc_status skip_array(struct cursor *c, int depth)
+{
+    c->p++;
+    if (peek(c) == ']') {
+        c->p++;
+        return SC_OK;
+    }
+    for (;;) {
+        enum sc_status st = skip_value(c, depth + 1);
+        if (st)
+            return st;
+        if (peek(c) == ']') {
             c->p++;
             return SC_OK;
         }
@@ -119,9 +148,9 @@ static enum sc_status skip_value(struct cursor *c, int depth)
     int ch = peek(c);
     char tmp[256];
     if (ch == '{')
-        return skip_container(c, depth, '}', 1);
+        return parse_object(c, skip_member, &depth);
     if (ch == '[')
-        return skip_container(c, depth, ']', 0);
+        return skip_array(c, depth);
     if (ch == '"')
         return parse_string(c, tmp, sizeof tmp);
     const char *s = c->p;
@@ -166,68 +195,29 @@ static int var_id(const char *name)
     return *end || n >= SC_NET_VARS ? -1 : (int)n;
 }
 
-static enum sc_status parse_entry(struct cursor *c, struct sc_manifest_var *v)
+static enum sc_status entry_member(struct cursor *c, const char *key, void *ctx)
 {
-    enum sc_status st = expect(c, '{');
-    if (st)
-        return st;
-    if (peek(c) == '}') {
-        c->p++;
-        return SC_OK;
-    }
-    for (;;) {
-        char key[64];
-        if ((st = parse_string(c, key, sizeof key)) || (st = expect(c, ':')))
-            return st;
-        if (strcmp(key, "filename") == 0)
-            st = parse_string(c, v->filename, sizeof v->filename);
-        else if (strcmp(key, "shape") == 0)
-            st = parse_shape(c, v);
-        else
-            st = skip_value(c, 1);
-        if (st)
-            return st;
-        if (peek(c) == '}') {
-            c->p++;
-            return SC_OK;
-        }
-        if ((st = expect(c, ',')))
-            return st;
-    }
+    struct sc_manifest_var *v = ctx;
+    if (strcmp(key, "filename") == 0)
+        return parse_string(c, v->filename, sizeof v->filename);
+    if (strcmp(key, "shape") == 0)
+        return parse_shape(c, v);
+    return skip_value(c, 1);
 }
 
-static enum sc_status parse_top(struct cursor *c, struct sc_manifest *m)
+static enum sc_status top_member(struct cursor *c, const char *name, void *ctx)
 {
-    enum sc_status st = expect(c, '{');
-    if (st)
-        return st;
-    if (peek(c) == '}') {
-        c->p++;
-        return SC_OK;
-    }
-    for (;;) {
-        char name[256];
-        if ((st = parse_string(c, name, sizeof name)) || (st = expect(c, ':')))
-            return st;
-        int id = var_id(name);
-        if (id < 0)
-            return sc_error_set(c->err, SC_ERR_FORMAT,
-                                "%s names a variable '%.64s' that the style network "
-                                "does not have; download the style again.", c->path, name);
-        if (m->var[id].present)
-            return sc_error_set(c->err, SC_ERR_FORMAT,
-                                "%s lists '%s' twice; download the style again.",
-                                c->path, name);
-        m->var[id].present = 1;
-        if ((st = parse_entry(c, &m->var[id])))
-            return st;
-        if (peek(c) == '}') {
-            c->p++;
-            return SC_OK;
-        }
-        if ((st = expect(c, ',')))
-            return st;
-    }
+    struct sc_manifest *m = ctx;
+    int id = var_id(name);
+    if (id < 0)
+        return sc_error_set(c->err, SC_ERR_FORMAT,
+                            "%s names a variable '%.64s' that the style network "
+                            "does not have; download the style again.", c->path, name);
+    if (m->var[id].present)
+        return sc_error_set(c->err, SC_ERR_FORMAT,
+                            "%s lists '%s' twice; download the style again.", c->path, name);
+    m->var[id].present = 1;
+    return parse_object(c, entry_member, &m->var[id]);
 }
 
 static void format_dims(char *buf, size_t n, int rank, const long *d)
@@ -276,7 +266,7 @@ enum sc_status sc_manifest_parse(const char *text, size_t len, const char *path,
 {
     memset(m, 0, sizeof *m);
     struct cursor c = {text, text + len, text, path, err};
-    enum sc_status st = parse_top(&c, m);
+    enum sc_status st = parse_object(&c, top_member, m);
     if (st)
         return st;
     if (peek(&c) != -1)
