@@ -7,7 +7,7 @@
 enum {
     OPT_MODELS = 256, OPT_CL_DEVICE, OPT_LIST_CL, OPT_LIST_STYLES, OPT_LIST_DEVICES,
     OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
-    OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON, OPT_INFER, OPT_RECORDER,
+    OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON, OPT_INFER, OPT_RECORDER, OPT_INFLIGHT,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +34,7 @@ static const struct option long_opts[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"infer-size", required_argument, NULL, OPT_INFER},
     {"recorder", no_argument, NULL, OPT_RECORDER},
+    {"in-flight", required_argument, NULL, OPT_INFLIGHT},
     {NULL, 0, NULL, 0},
 };
 
@@ -58,6 +59,7 @@ void sc_cli_usage(FILE *out)
           "                        scale up (auto: the largest size holding FPS, default 24)\n"
           "  --input FILE|test     a still image, a video file or the test scene\n"
           "  --headless            no window; with --frames N, stop after N frames\n"
+          "  --in-flight 1|2       frames in the engine at once (default: 2 on a GPU, 1 on a CPU)\n"
           "  --strength 0-100      blend of stylized over original (default 100)\n"
           "  --keep-colors         stylized luminance with the camera's colours\n"
           "  --mirror              flip horizontally\n"
@@ -136,6 +138,11 @@ static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
     }
     case OPT_JSON: o->json = 1; return 0;
     case OPT_RECORDER: o->bench_recorder = 1; return 0;
+    case OPT_INFLIGHT:
+        if (parse_num(optarg, 1, 2, &v) || v != (int)v)
+            return bad(msg, n, "--in-flight", optarg, "1 or 2");
+        o->inflight = (int)v;
+        return 0;
     case OPT_INFER:
         return parse_infer(optarg, o) ? bad(msg, n, "--infer-size", optarg,
                                              "WIDTHxHEIGHT, auto or auto:FPS") : 0;

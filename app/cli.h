@@ -39,6 +39,7 @@ struct sc_options {
     int infer_w, infer_h;    /* --infer-size WxH: network size (0 = the camera's) */
     int infer_auto;          /* --infer-size auto[:FPS] */
     double infer_fps;        /* the rate auto mode holds (default 24) */
+    int inflight;            /* --in-flight N: frames in the engine at once (0 = by device) */
     int verbose;             /* -v */
     const char *in, *out;    /* stylize's positional arguments */
 };

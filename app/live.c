@@ -110,7 +110,7 @@ static enum sc_status start(struct sc_live *lv, struct sc_error *err)
         st = sc_mailbox_init(&lv->mailbox, err);
     struct sc_engine *eng = NULL;
     struct sc_engine_opts eo = {.cl_device = lv->app->cl_device,
-                                .cache_dir = lv->app->env->cache_dir};
+                                .cache_dir = lv->app->env->cache_dir, .inflight = o->inflight};
     if (!st)
         st = sc_engine_init(&eng, &eo, err);
     if (!st)
@@ -121,7 +121,8 @@ static enum sc_status start(struct sc_live *lv, struct sc_error *err)
         sc_engine_free(eng);
         return st;
     }
-    sc_info("engine: %s", sc_engine_device_name(eng));
+    sc_info("engine: %s, %d frame%s in flight", sc_engine_device_name(eng),
+            sc_engine_inflight(eng), sc_engine_inflight(eng) > 1 ? "s" : "");
     struct sc_process_opts po = {.engine = eng, .ring = lv->ring, .mailbox = lv->mailbox,
                                  .controls = lv->controls, .lossless = lv->batch,
                                  .infer_w = o->infer_w, .infer_h = o->infer_h,

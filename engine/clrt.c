@@ -170,8 +170,13 @@ enum sc_status sc_clrt_init(struct sc_clrt *rt, int index, int profiling,
         return sc_clrt_fail(rt, err, "Creating an OpenCL context", rc);
     rt->queue = clCreateCommandQueue(rt->ctx, rt->device,
                                      profiling ? CL_QUEUE_PROFILING_ENABLE : 0, &rc);
-    if (!rt->queue) {
+    if (rt->queue)
+        rt->xfer = clCreateCommandQueue(rt->ctx, rt->device, 0, &rc);
+    if (!rt->queue || !rt->xfer) {
+        if (rt->queue)
+            clReleaseCommandQueue(rt->queue);
         clReleaseContext(rt->ctx);
+        rt->queue = NULL;
         rt->ctx = NULL;
         return sc_clrt_fail(rt, err, "Creating an OpenCL command queue", rc);
     }
@@ -180,6 +185,8 @@ enum sc_status sc_clrt_init(struct sc_clrt *rt, int index, int profiling,
 
 void sc_clrt_free(struct sc_clrt *rt)
 {
+    if (rt->xfer)
+        clReleaseCommandQueue(rt->xfer);
     if (rt->queue)
         clReleaseCommandQueue(rt->queue);
     if (rt->ctx)

@@ -13,7 +13,8 @@ struct sc_clrt {
     cl_platform_id platform;
     cl_device_id device;
     cl_context ctx;
-    cl_command_queue queue;
+    cl_command_queue queue;   /* kernels, in order */
+    cl_command_queue xfer;    /* frame uploads and downloads, ordered by events */
     char device_name[256];
     char driver[256];         /* platform name + driver version */
     cl_ulong max_alloc;       /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */

@@ -17,8 +17,18 @@ struct style_gpu {
     uint64_t bytes;
 };
 
+/* A frame in flight: its own upload and download buffers and the events
+ * that order them against the kernels on the other queue. */
+struct slot {
+    cl_mem in8, out8;
+    cl_event up, done, down;   /* upload finished; kernels finished; download finished */
+};
+
 struct sc_engine {
     struct sc_clrt rt;
+    int inflight;               /* frames the caller may keep in flight (1 or 2) */
+    struct slot slot[SC_ENGINE_MAX_INFLIGHT];
+    int head, pending;          /* oldest frame in flight, and how many */
     struct sc_kernels k;
     int profiling;
     char label[600];
@@ -26,7 +36,7 @@ struct sc_engine {
     int nstyles;
     /* Per frame size; (re)made by sc_engine_prepare. */
     int w, h, ow, oh;
-    cl_mem in8, out8, x0, stats, outf;
+    cl_mem x0, stats, outf;
     cl_mem pool[NPOOL];
     size_t pool_floats[NPOOL];
     uint64_t act_bytes;
@@ -51,6 +61,7 @@ enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opt
     if (!e)
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory starting the engine.");
     e->profiling = opts->profiling;
+    e->inflight = opts->inflight;
     enum sc_status st = sc_clrt_init(&e->rt, opts->cl_device, opts->profiling, opts->cache_dir,
                                      err);
     if (!st)
@@ -60,6 +71,12 @@ enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opt
         return st;
     }
     snprintf(e->label, sizeof e->label, "%s (%s)", e->rt.device_name, e->rt.driver);
+    /* Overlap pays where transfers and kernels run on different hardware;
+     * on a CPU a second frame in flight only adds latency. */
+    if (e->inflight <= 0)
+        e->inflight = e->rt.is_cpu ? 1 : 2;
+    if (e->inflight > SC_ENGINE_MAX_INFLIGHT)
+        e->inflight = SC_ENGINE_MAX_INFLIGHT;
     *out = e;
     return SC_OK;
 }
@@ -71,10 +88,23 @@ static void release(cl_mem *m)
     *m = NULL;
 }
 
+static void release_events(struct slot *k)
+{
+    cl_event *ev[] = {&k->up, &k->done, &k->down};
+    for (int i = 0; i < 3; i++)
+        if (*ev[i]) {
+            clReleaseEvent(*ev[i]);
+            *ev[i] = NULL;
+        }
+}
+
 static void free_activations(struct sc_engine *e)
 {
-    release(&e->in8);
-    release(&e->out8);
+    for (int i = 0; i < SC_ENGINE_MAX_INFLIGHT; i++) {
+        release(&e->slot[i].in8);
+        release(&e->slot[i].out8);
+        release_events(&e->slot[i]);
+    }
     release(&e->x0);
     release(&e->stats);
     release(&e->outf);
@@ -95,6 +125,10 @@ void sc_engine_free(struct sc_engine *e)
 {
     if (!e)
         return;
+    if (e->rt.queue)
+        clFinish(e->rt.queue);
+    if (e->rt.xfer)
+        clFinish(e->rt.xfer);
     free_activations(e);
     for (int s = 0; s < e->nstyles; s++)
         for (int i = 0; i < SC_NET_LAYERS; i++) {
@@ -108,6 +142,8 @@ void sc_engine_free(struct sc_engine *e)
 }
 
 const char *sc_engine_device_name(const struct sc_engine *e) { return e->label; }
+int sc_engine_inflight(const struct sc_engine *e) { return e->inflight; }
+int sc_engine_pending(const struct sc_engine *e) { return e->pending; }
 int sc_engine_cache_hit(const struct sc_engine *e) { return e->rt.cache_hit; }
 int sc_engine_style_count(const struct sc_engine *e) { return e->nstyles; }
 
@@ -217,7 +253,8 @@ static void plan_pool(int w, int h, size_t f[NPOOL])
 static enum sc_status check_size(struct sc_engine *e, int w, int h, const size_t f[NPOOL],
                                  struct sc_error *err)
 {
-    uint64_t total = (uint64_t)w * h * 3 * 2 + (uint64_t)w * h * 3 * 4;
+    uint64_t total = (uint64_t)w * h * 3 * 2 * SC_ENGINE_MAX_INFLIGHT +
+                     (uint64_t)w * h * 3 * 4;
     for (int i = 0; i < NPOOL; i++)
         total += f[i] * sizeof(float);
     uint64_t largest = f[0] * sizeof(float);
@@ -257,13 +294,19 @@ enum sc_status sc_engine_prepare(struct sc_engine *e, int w, int h, struct sc_er
     if (w < SC_MIN_SIDE || h < SC_MIN_SIDE)
         return sc_error_set(err, SC_ERR_ARG, "A %dx%d frame is too small: the network "
                             "needs at least %dx%d pixels.", w, h, SC_MIN_SIDE, SC_MIN_SIDE);
+    if (e->pending)
+        return sc_error_set(err, SC_ERR_ARG, "The frame size changed with frames in flight; "
+                            "finish them first.");
     free_activations(e);
     size_t f[NPOOL];
     plan_pool(w, h, f);
     enum sc_status st = check_size(e, w, h, f, err);
     size_t px = (size_t)w * h;
-    if (!st) st = alloc(e, px * 3, &e->in8, err);
-    if (!st) st = alloc(e, px * 3, &e->out8, err);
+    for (int i = 0; !st && i < SC_ENGINE_MAX_INFLIGHT; i++) {
+        st = alloc(e, px * 3, &e->slot[i].in8, err);
+        if (!st)
+            st = alloc(e, px * 3, &e->slot[i].out8, err);
+    }
     if (!st) st = alloc(e, px * 3 * sizeof(float), &e->x0, err);
     if (!st) st = alloc(e, 128 * 2 * sizeof(float), &e->stats, err);
     for (int i = 0; !st && i < NPOOL; i++) {
@@ -359,53 +402,127 @@ static enum sc_status forward(struct sc_engine *e, const struct style_gpu *s,
     return st;
 }
 
-static enum sc_status begin(struct sc_engine *e, int style, const uint8_t *in, int w,
-                            int h, int mirror, cl_mem *result, struct sc_error *err)
+static enum sc_status check_style(struct sc_engine *e, int style, struct sc_error *err)
 {
     if (style < 0 || style >= e->nstyles)
         return sc_error_set(err, SC_ERR_ARG, "There is no style number %d (%d are "
                             "loaded).", style, e->nstyles);
-    enum sc_status st = sc_engine_prepare(e, w, h, err);
-    if (st)
-        return st;
-    cl_int rc = clEnqueueWriteBuffer(e->rt.queue, e->in8, CL_FALSE, 0, (size_t)w * h * 3,
-                                     in, 0, NULL, NULL);
+    return SC_OK;
+}
+
+/* Uploads on the transfer queue, then runs the network on the kernel
+ * queue once the upload's event fires; returns the output buffer. */
+static enum sc_status upload_and_run(struct sc_engine *e, struct slot *k, int style,
+                                     const uint8_t *in, int mirror, cl_mem *result,
+                                     struct sc_error *err)
+{
+    size_t n = (size_t)e->w * e->h * 3;
+    cl_int rc = clEnqueueWriteBuffer(e->rt.xfer, k->in8, CL_FALSE, 0, n, in, 0, NULL, &k->up);
+    if (rc == CL_SUCCESS)
+        rc = clEnqueueBarrierWithWaitList(e->rt.queue, 1, &k->up, NULL);
     if (rc != CL_SUCCESS)
         return sc_clrt_fail(&e->rt, err, "Uploading a frame", rc);
-    st = sc_op_rgb8_to_planar(&e->rt, &e->k, e->in8, w, h, mirror, e->x0, err);
+    enum sc_status st = sc_op_rgb8_to_planar(&e->rt, &e->k, k->in8, e->w, e->h, mirror,
+                                             e->x0, err);
     return st ? st : forward(e, &e->styles[style], result, err);
+}
+
+enum sc_status sc_engine_submit(struct sc_engine *e, int style, const uint8_t *in, int w,
+                                int h, const struct sc_run_params *p, uint8_t *out,
+                                struct sc_error *err)
+{
+    enum sc_status st = check_style(e, style, err);
+    if (st)
+        return st;
+    if (e->pending >= e->inflight)
+        return sc_error_set(err, SC_ERR_ARG, "%d frames are in flight already; finish one "
+                            "first.", e->pending);
+    if ((st = sc_engine_prepare(e, w, h, err)))
+        return st;
+    struct slot *k = &e->slot[(e->head + e->pending) % SC_ENGINE_MAX_INFLIGHT];
+    release_events(k);
+    cl_mem y;
+    struct sc_out_params op = {p->strength, p->keep_colors, p->mirror};
+    st = upload_and_run(e, k, style, in, p->mirror, &y, err);
+    if (!st)
+        st = sc_op_planar_to_rgb8(&e->rt, &e->k, y, e->ow, e->oh, k->in8, w, h, &op,
+                                  k->out8, err);
+    if (st) {
+        clFinish(e->rt.queue);
+        clFinish(e->rt.xfer);
+        return st;
+    }
+    cl_int rc = clEnqueueMarkerWithWaitList(e->rt.queue, 0, NULL, &k->done);
+    if (rc == CL_SUCCESS)
+        rc = clEnqueueReadBuffer(e->rt.xfer, k->out8, CL_FALSE, 0, (size_t)w * h * 3, out,
+                                 1, &k->done, &k->down);
+    if (rc == CL_SUCCESS)
+        rc = clFlush(e->rt.queue);
+    if (rc == CL_SUCCESS)
+        rc = clFlush(e->rt.xfer);
+    if (rc != CL_SUCCESS) {
+        clFinish(e->rt.queue);
+        clFinish(e->rt.xfer);
+        return sc_clrt_fail(&e->rt, err, "Stylizing a frame", rc);
+    }
+    e->pending++;
+    return SC_OK;
+}
+
+enum sc_status sc_engine_finish(struct sc_engine *e, struct sc_error *err)
+{
+    if (!e->pending)
+        return SC_OK;
+    struct slot *k = &e->slot[e->head];
+    e->head = (e->head + 1) % SC_ENGINE_MAX_INFLIGHT;
+    e->pending--;
+    cl_int status = CL_COMPLETE;
+    cl_int rc = clWaitForEvents(1, &k->down);
+    if (rc == CL_SUCCESS)
+        rc = clGetEventInfo(k->down, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof status,
+                            &status, NULL);
+    if (rc == CL_SUCCESS && status < 0)
+        rc = status;
+    return rc == CL_SUCCESS ? SC_OK : sc_clrt_fail(&e->rt, err, "Stylizing a frame", rc);
 }
 
 enum sc_status sc_engine_run(struct sc_engine *e, int style, const uint8_t *in,
                              int w, int h, const struct sc_run_params *p,
                              uint8_t *out, struct sc_error *err)
 {
-    cl_mem y;
-    enum sc_status st = begin(e, style, in, w, h, p->mirror, &y, err);
-    struct sc_out_params op = {p->strength, p->keep_colors, p->mirror};
+    enum sc_status st = SC_OK;
+    while (!st && e->pending)
+        st = sc_engine_finish(e, err);
     if (!st)
-        st = sc_op_planar_to_rgb8(&e->rt, &e->k, y, e->ow, e->oh, e->in8, w, h, &op,
-                                  e->out8, err);
-    if (st)
-        return st;
-    cl_int rc = clEnqueueReadBuffer(e->rt.queue, e->out8, CL_TRUE, 0, (size_t)w * h * 3,
-                                    out, 0, NULL, NULL);
-    return rc == CL_SUCCESS ? SC_OK : sc_clrt_fail(&e->rt, err, "Stylizing a frame", rc);
+        st = sc_engine_submit(e, style, in, w, h, p, out, err);
+    return st ? st : sc_engine_finish(e, err);
 }
 
 enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *in,
                                  int w, int h, float *out, int *ow, int *oh,
                                  struct sc_error *err)
 {
+    enum sc_status st = check_style(e, style, err);
+    while (!st && e->pending)
+        st = sc_engine_finish(e, err);
+    if (!st)
+        st = sc_engine_prepare(e, w, h, err);
     cl_mem y;
-    enum sc_status st = begin(e, style, in, w, h, 0, &y, err);
+    struct slot *k = &e->slot[e->head];
+    if (!st) {
+        release_events(k);
+        st = upload_and_run(e, k, style, in, 0, &y, err);
+    }
     size_t n = (size_t)e->ow * e->oh * 3;
     if (!st && !e->outf)
         st = alloc(e, n * sizeof(float), &e->outf, err);
     if (!st)
         st = sc_op_planar_to_f32(&e->rt, &e->k, y, e->ow, e->oh, e->outf, err);
-    if (st)
+    if (st) {
+        clFinish(e->rt.queue);
+        clFinish(e->rt.xfer);
         return st;
+    }
     cl_int rc = clEnqueueReadBuffer(e->rt.queue, e->outf, CL_TRUE, 0, n * sizeof(float),
                                     out, 0, NULL, NULL);
     if (rc != CL_SUCCESS)

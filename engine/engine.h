@@ -11,6 +11,7 @@
 #include "engine/status.h"
 
 #define SC_MIN_SIDE 16
+#define SC_ENGINE_MAX_INFLIGHT 2
 
 struct sc_engine;
 
@@ -18,6 +19,8 @@ struct sc_engine_opts {
     int cl_device;      /* index from sc_engine_list_devices, -1 = a GPU first */
     int profiling;      /* time each layer (bench) */
     const char *cache_dir;  /* compiled kernels kept here between runs; NULL = none */
+    int inflight;       /* frames in flight for submit/finish: 1, 2, or 0 = 2 on a GPU,
+                           1 on a CPU device */
 };
 
 enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opts *opts,
@@ -54,7 +57,25 @@ struct sc_run_params {
     int mirror;         /* flip the input horizontally */
 };
 
-/* Stylizes packed RGB w x h (rows of w*3 bytes) into out (same size). */
+/* Starts stylizing packed RGB w x h (rows of w*3 bytes) into out (same
+ * size) and returns at once: in must stay unchanged and out unread until
+ * the matching sc_engine_finish. At most sc_engine_inflight frames may be
+ * in flight; they finish in order. The upload and download run on their own
+ * queue, ordered against the network's kernels by events, so on a GPU the
+ * next frame's upload overlaps this frame's network. */
+enum sc_status sc_engine_submit(struct sc_engine *e, int style, const uint8_t *in,
+                                int w, int h, const struct sc_run_params *p,
+                                uint8_t *out, struct sc_error *err);
+
+/* Waits for the oldest frame in flight; its out is then complete. */
+enum sc_status sc_engine_finish(struct sc_engine *e, struct sc_error *err);
+
+/* How many frames the engine takes in flight, and how many are. */
+int sc_engine_inflight(const struct sc_engine *e);
+int sc_engine_pending(const struct sc_engine *e);
+
+/* Stylizes packed RGB w x h (rows of w*3 bytes) into out (same size):
+ * submit and finish in one call. */
 enum sc_status sc_engine_run(struct sc_engine *e, int style, const uint8_t *in,
                              int w, int h, const struct sc_run_params *p,
                              uint8_t *out, struct sc_error *err);

@@ -8,8 +8,8 @@
 struct sc_mailbox {
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    struct sc_shown buf[3];
-    int back;               /* producer's buffer; producer thread only */
+    struct sc_shown buf[SC_MAILBOX_BACKS + 2];
+    int back[SC_MAILBOX_BACKS];  /* producer's buffers; producer thread only (swap under lock) */
     int slot;               /* lock */
     int front;              /* consumer's buffer; consumer thread only (swaps under lock) */
     int fresh;              /* lock: the slot holds a frame not yet taken */
@@ -27,9 +27,10 @@ enum sc_status sc_mailbox_init(struct sc_mailbox **out, struct sc_error *err)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&mb->cond, &ca);
     pthread_condattr_destroy(&ca);
-    mb->back = 0;
-    mb->slot = 1;
-    mb->front = 2;
+    for (int i = 0; i < SC_MAILBOX_BACKS; i++)
+        mb->back[i] = i;
+    mb->slot = SC_MAILBOX_BACKS;
+    mb->front = SC_MAILBOX_BACKS + 1;
     *out = mb;
     return SC_OK;
 }
@@ -38,7 +39,7 @@ void sc_mailbox_free(struct sc_mailbox *mb)
 {
     if (!mb)
         return;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < SC_MAILBOX_BACKS + 2; i++) {
         free(mb->buf[i].stylized.rgb);
         free(mb->buf[i].original.rgb);
     }
@@ -60,20 +61,20 @@ static int fit(struct sc_frame *f, int w, int h)
     return 0;
 }
 
-struct sc_shown *sc_mailbox_back(struct sc_mailbox *mb, int w, int h)
+struct sc_shown *sc_mailbox_back(struct sc_mailbox *mb, int i, int w, int h)
 {
-    struct sc_shown *s = &mb->buf[mb->back];
+    struct sc_shown *s = &mb->buf[mb->back[i]];
     if (fit(&s->stylized, w, h) || fit(&s->original, w, h))
         return NULL;
     return s;
 }
 
-void sc_mailbox_post(struct sc_mailbox *mb)
+void sc_mailbox_post(struct sc_mailbox *mb, int i)
 {
     pthread_mutex_lock(&mb->lock);
     int t = mb->slot;
-    mb->slot = mb->back;
-    mb->back = t;
+    mb->slot = mb->back[i];
+    mb->back[i] = t;
     if (mb->fresh)
         mb->dropped++;
     mb->fresh = 1;

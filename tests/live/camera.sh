@@ -11,6 +11,14 @@ yuyv)
     [ "$(summary_frames)" = 12 ] || fail "expected 12 frames"
     expect_log " 0 frames taken that were not among the newest"
     ;;
+inflight)
+    # Two frames in the engine at once: every frame still arrives, in order.
+    FAKECAM_FORMATS=yuyv sc_cam --headless --frames 15 --style sketch --size 160x120 --in-flight 2
+    expect_rc 0
+    expect_log "2 frames in flight"
+    [ "$(summary_frames)" = 15 ] || fail "expected 15 frames"
+    expect_log " 0 frames taken that were not among the newest"
+    ;;
 mjpeg)
     # A large size takes the camera's MJPEG mode; the network runs smaller.
     sc_cam --headless --frames 6 --style sketch --size 1280x720 --infer-size 256x144

@@ -51,6 +51,11 @@ batch)
     expect_rc 0
     check_clip "$TMP/out.mkv" 128 96
     [ "$(probe_frames "$TMP/out.mkv")" = "$n_in" ] || fail "batch lost frames"
+    # The same with two frames in the engine at once: nothing lost either.
+    sc --input "$TMP/in.mkv" --headless --style sketch --record "$TMP/out2.mkv" --in-flight 2
+    expect_rc 0
+    check_clip "$TMP/out2.mkv" 128 96
+    [ "$(probe_frames "$TMP/out2.mkv")" = "$n_in" ] || fail "batch lost frames in flight"
     # A still image becomes a clip too.
     sc --input "$STYLECAM_SHARED/golden/chelsea_160x120.png" --headless --frames 10 \
         --style sketch --record "$TMP/still.mkv"
