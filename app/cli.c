@@ -65,7 +65,11 @@ void sc_cli_usage(FILE *out)
           "  --mirror              flip horizontally\n"
           "  --record FILE         record the stylized stream (.mkv, or .mp4)\n"
           "  --record-dir DIR      where R and S save clips and snapshots\n"
-          "  -v, --verbose         more messages\n", out);
+          "  -v, --verbose         more messages\n"
+          "\n"
+          "keys in the window: 1-9 and Left/Right styles, Space pause, F fullscreen,\n"
+          "C compare, M mirror, +/- strength, O keep colours, H overlay, R record,\n"
+          "S snapshot, Q or Esc quit\n", out);
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -125,7 +129,8 @@ static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
     case OPT_SIZE: {
         int w, h;
         if (parse_size(optarg, &w, &h))
-            return bad(msg, n, "--size", optarg, "WIDTHxHEIGHT, e.g. 640x480");
+            return bad(msg, n, "--size", optarg,
+                       "WIDTHxHEIGHT of at least 16x16, e.g. 640x480");
         if (!o->nsizes) {
             o->width = w;
             o->height = h;
