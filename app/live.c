@@ -126,7 +126,8 @@ static enum sc_status start(struct sc_live *lv, struct sc_error *err)
     struct sc_process_opts po = {.engine = eng, .ring = lv->ring, .mailbox = lv->mailbox,
                                  .controls = lv->controls, .lossless = lv->batch,
                                  .infer_w = o->infer_w, .infer_h = o->infer_h,
-                                 .target_fps = o->infer_auto ? o->infer_fps : 0};
+                                 .target_fps = o->infer_auto ? o->infer_fps : 0,
+                                 .record_path = o->record};
     st = sc_process_init(&lv->process, &po, err);
     if (st)
         sc_engine_free(eng);
@@ -212,8 +213,6 @@ int sc_cmd_live(struct sc_app *app)
         stop(&lv);
         return 1;
     }
-    if (o->record)
-        sc_process_record_start(lv.process, o->record);
     int rc = o->headless ? sc_live_run_headless(&lv) : sc_live_run_window(&lv);
     stop(&lv);
     return rc;

@@ -223,6 +223,9 @@ enum sc_status sc_process_init(struct sc_process **out, const struct sc_process_
     p->small_w = o->infer_w;
     p->small_h = o->infer_h;
     p->last = -1;
+    /* Pending before the thread runs, so the very first frame is recorded. */
+    if (o->record_path)
+        snprintf(p->pending, sizeof p->pending, "%s", o->record_path);
     pthread_mutex_init(&p->lock, NULL);
     if (pthread_create(&p->thread, NULL, run, p) != 0) {
         pthread_mutex_destroy(&p->lock);

@@ -27,6 +27,7 @@ struct sc_process_opts {
     int infer_w, infer_h;       /* run the network at this size (0 = the frame's) */
     double target_fps;          /* > 0: pick the infer size automatically for this rate */
     int lossless;               /* batch: stylize and record every frame, block if needed */
+    const char *record_path;    /* record from the first frame on (NULL: not now) */
 };
 
 struct sc_process_status {

@@ -35,6 +35,12 @@ probe_frames() {
         -of csv=p=0 "$1"
 }
 probe_duration() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; }
+# The time of the last packet that can be read: a file cut short by a kill
+# has no duration in its header.
+probe_last_pts() {
+    ffprobe -v error -select_streams v:0 -show_entries packet=pts_time -of csv=p=0 "$1" |
+        grep -E '^[0-9.]+$' | sort -g | tail -n 1
+}
 # Decodes the whole file; any message from ffmpeg is an error.
 decode_clean() {
     out=$(ffmpeg -nostdin -v error -i "$1" -f null - 2>&1)

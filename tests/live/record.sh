@@ -15,6 +15,7 @@ check_clip() {   # file w h
     got=$(probe_frames "$1")
     [ "$got" = "$frames" ] || fail "$1 has $got frames, stylecam wrote $frames"
     dur=$(probe_duration "$1")
+    [[ $dur =~ ^[0-9.]+$ ]] || fail "$1 has no duration ($dur)"
     awk -v d="$dur" -v s="$secs" -v n="$frames" 'BEGIN {
         f = n > 1 ? s / (n - 1) : 0.04; if (f < 0.04) f = 0.04
         exit !(d >= s - f && d <= s + 2 * f) }' ||
@@ -70,9 +71,12 @@ sigkill)
     kill -9 "$pid"
     wait "$pid" 2>/dev/null
     decode_clean "$TMP/k.mkv"
-    dur=$(probe_duration "$TMP/k.mkv")
-    awk -v d="$dur" 'BEGIN { exit !(d >= 1.0) }' || fail "only $dur s survived the kill"
-    echo "killed after 4 s (start-up included): $dur s decodable"
+    # Frames were recorded for about 4 s minus start-up; all but the last
+    # second or so must have survived.
+    last=$(probe_last_pts "$TMP/k.mkv")
+    [ -n "$last" ] || fail "no frame survived the kill"
+    awk -v d="$last" 'BEGIN { exit !(d + 0 >= 1.5) }' || fail "only $last s survived the kill"
+    echo "killed 4 s after start (start-up included): frames up to $last s decode cleanly"
     ;;
 sigterm)
     for sig in TERM INT; do
