@@ -1,7 +1,10 @@
 #!/bin/sh
-# Installs what stylecam needs on Debian 12 (or Ubuntu 22.04+).
-#   scripts/deps.sh          to build and run
-#   scripts/deps.sh --test   also what the test suite uses
+# Installs what stylecam needs on Debian 12 (or Ubuntu 22.04+): the one
+# package list of the project.
+#   scripts/deps.sh           to build and run
+#   scripts/deps.sh --test    also what the test suite uses (the bench's too)
+#   scripts/deps.sh --bench   only what bench/compare.py adds (PyTorch, OpenCV)
+#   --print after the mode    list the packages, install nothing
 set -eu
 
 run=" meson ninja-build pkg-config gcc libc6-dev python3
@@ -11,31 +14,42 @@ run=" meson ninja-build pkg-config gcc libc6-dev python3
       libavformat-dev libavcodec-dev libswscale-dev libavutil-dev"
 test=" check ffmpeg xvfb xdotool x11-utils x11-apps imagemagick util-linux
       clang libclang-rt-14-dev curl wget"
+# Debian's PyTorch (CPU), OpenCV with its DNN module, ONNX and NumPy, for
+# /usr/bin/python3: about 700 MB.
+bench=" python3 python3-numpy python3-torch python3-opencv python3-onnx"
 
-pkgs=$run
-# The tests also run bench/compare.py, whose packages bench/deps.sh lists.
-[ "${1:-}" = "--test" ] && pkgs="$run $test $("$(dirname "$0")/../bench/deps.sh" --print)"
-
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || {
-        echo "deps.sh: run this as root, or install sudo, to install packages" >&2
-        exit 1
-    }
-    sudo=sudo
+case "${1:-}" in
+--test) pkgs="$run $test $bench"; shift ;;
+--bench) pkgs=$bench; shift ;;
+*) pkgs=$run ;;
+esac
+if [ "${1:-}" = "--print" ]; then
+    # shellcheck disable=SC2086 # split on purpose: one package a word
+    echo $pkgs
+    exit 0
 fi
 
-missing=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null |
-          awk '$NF != "installed" {print $1}')
-# Packages dpkg has never heard of are missing too.
+missing=""
 for p in $pkgs; do
-    dpkg-query -W "$p" >/dev/null 2>&1 || missing="$missing $p"
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' ||
+        missing="$missing $p"
 done
+# shellcheck disable=SC2086 # split on purpose: one package a word
 missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
 if [ -z "${missing% }" ]; then
     echo "deps.sh: everything is installed"
     exit 0
 fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || {
+        echo "deps.sh: run this as root, or install sudo, to install $missing" >&2
+        exit 1
+    }
+    sudo=sudo
+fi
 echo "deps.sh: installing $missing"
 $sudo apt-get update -qq
+# shellcheck disable=SC2086 # one word per package
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/process/mailbox.h"
+#include "tests/engine/testutil.h"
 
 enum { W = 8, H = 4, N = W * H * 3, FRAMES = 3000 };
 
@@ -80,10 +81,5 @@ int main(void)
     tcase_add_test(tc, test_newest_wins);
     tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return sc_test_run(s);
 }
