@@ -1,10 +1,9 @@
 /* A still image (PNG/JPEG through stb_image) repeated as a stream. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "app/capture/pace.h"
 #include "app/capture/source.h"
 
 #include "app/image_io.h"
@@ -13,11 +12,8 @@
 struct image_src {
     uint8_t *rgb;           /* the picture at the delivered size */
     int w, h;
-    double fps;
-    uint64_t seq;
-    struct timespec next;   /* deadline of the next frame */
+    struct sc_pace pace;
 };
-
 
 static enum sc_status image_open(void **priv, const struct sc_source_request *req,
                                  struct sc_source_info *info, struct sc_error *err)
@@ -43,11 +39,10 @@ static enum sc_status image_open(void **priv, const struct sc_source_request *re
     s->rgb = rgb;
     s->w = dw;
     s->h = dh;
-    s->fps = req->fps > 0 ? req->fps : 30;
-    clock_gettime(CLOCK_MONOTONIC, &s->next);
+    info->fps = req->fps > 0 ? req->fps : 30;
+    sc_pace_init(&s->pace, info->fps);
     info->w = dw;
     info->h = dh;
-    info->fps = s->fps;
     snprintf(info->name, sizeof info->name, "%s", path);
     *priv = s;
     return SC_OK;
@@ -56,38 +51,14 @@ static enum sc_status image_open(void **priv, const struct sc_source_request *re
 static enum sc_status image_read(void *priv, struct sc_frame *dst, int timeout_ms,
                                  struct sc_error *err)
 {
+    (void)err;
     struct image_src *s = priv;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t wait_us = ((int64_t)s->next.tv_sec - now.tv_sec) * 1000000 +
-                      (s->next.tv_nsec - now.tv_nsec) / 1000;
-    struct timespec until = s->next;
-    int ready = wait_us <= (int64_t)timeout_ms * 1000;
-    if (!ready) {
-        until = now;
-        until.tv_sec += timeout_ms / 1000;
-        until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_nsec -= 1000000000L;
-            until.tv_sec++;
-        }
-    }
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-        ;
-    if (!ready)
-        return SC_AGAIN;
-    s->next.tv_nsec += (long)(1e9 / s->fps);
-    while (s->next.tv_nsec >= 1000000000L) {
-        s->next.tv_nsec -= 1000000000L;
-        s->next.tv_sec++;
-    }
-    if (wait_us < -1000000)     /* a long stall: restart the schedule */
-        clock_gettime(CLOCK_MONOTONIC, &s->next);
+    enum sc_status st = sc_pace_wait(&s->pace, timeout_ms, &dst->pts_us, &dst->seq);
+    if (st)
+        return st;
     dst->w = s->w;
     dst->h = s->h;
     memcpy(dst->rgb, s->rgb, (size_t)s->w * s->h * 3);
-    dst->pts_us = sc_now_us();
-    dst->seq = s->seq++;
     return SC_OK;
 }
 

@@ -1,11 +1,10 @@
 /* The built-in test scene: colour bars, a drifting gradient, a bouncing ball
- * and a frame counter, paced against an absolute CLOCK_MONOTONIC deadline. */
-#include <errno.h>
+ * and a frame counter, paced like a camera (pace.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "app/capture/pace.h"
 #include "app/capture/source.h"
 
 #pragma GCC diagnostic push
@@ -19,9 +18,8 @@
 
 struct test_src {
     int w, h;
-    double fps;
-    uint64_t seq;
-    struct timespec next;   /* deadline of the next frame */
+    uint64_t seq;           /* the frame being drawn: its slot number */
+    struct sc_pace pace;
     char quads[16 * 1024];  /* stb_easy_font vertex scratch, reused every frame */
 };
 
@@ -43,11 +41,10 @@ static enum sc_status test_open(void **priv, const struct sc_source_request *req
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory opening the test scene.");
     t->w = w & ~1;
     t->h = h & ~1;
-    t->fps = req->fps > 0 ? req->fps : 30;
-    clock_gettime(CLOCK_MONOTONIC, &t->next);
+    info->fps = req->fps > 0 ? req->fps : 30;
+    sc_pace_init(&t->pace, info->fps);
     info->w = t->w;
     info->h = t->h;
-    info->fps = t->fps;
     snprintf(info->name, sizeof info->name, "test scene %dx%d", t->w, t->h);
     *priv = t;
     return SC_OK;
@@ -112,45 +109,18 @@ static void draw_scene(struct test_src *t, struct sc_frame *f)
     draw_text(t, f, 4, mid + 4, s, text);
 }
 
-static void add_ns(struct timespec *ts, long ns)
-{
-    ts->tv_nsec += ns;
-    while (ts->tv_nsec >= 1000000000L) {
-        ts->tv_nsec -= 1000000000L;
-        ts->tv_sec++;
-    }
-}
-
-static int64_t ts_us(const struct timespec *ts)
-{
-    return (int64_t)ts->tv_sec * 1000000 + ts->tv_nsec / 1000;
-}
-
 static enum sc_status test_read(void *priv, struct sc_frame *dst, int timeout_ms,
                                 struct sc_error *err)
 {
+    (void)err;
     struct test_src *t = priv;
-    int64_t now = sc_now_us(), due = ts_us(&t->next);
-    if (due - now > (int64_t)timeout_ms * 1000) {
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        add_ns(&until, (long)timeout_ms * 1000000L);
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-            ;
-        return SC_AGAIN;
-    }
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t->next, NULL) == EINTR)
-        ;
-    long period = (long)(1e9 / t->fps);
-    add_ns(&t->next, period);
-    /* Fell far behind (a stall): restart the schedule rather than burst. */
-    if (sc_now_us() - ts_us(&t->next) > 4 * (int64_t)period / 1000)
-        clock_gettime(CLOCK_MONOTONIC, &t->next);
+    enum sc_status st = sc_pace_wait(&t->pace, timeout_ms, &dst->pts_us, &t->seq);
+    if (st)
+        return st;
     dst->w = t->w;
     dst->h = t->h;
     draw_scene(t, dst);
-    dst->pts_us = sc_now_us();
-    dst->seq = t->seq++;
+    dst->seq = t->seq;
     return SC_OK;
 }
 

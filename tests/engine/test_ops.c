@@ -17,12 +17,19 @@ static float frand(unsigned *s)
     return ((*s >> 8) & 0xffff) / 32768.0f - 1.0f;
 }
 
+/* A device buffer holding data, or NaN everywhere when data is NULL, so a
+ * kernel that reads what nobody wrote shows it in its output. */
 static cl_mem buf(const float *data, size_t n)
 {
     cl_int rc;
     cl_mem m = clCreateBuffer(rt.ctx, CL_MEM_READ_WRITE | (data ? CL_MEM_COPY_HOST_PTR : 0),
                               n * sizeof(float), (void *)data, &rc);
     ck_assert_int_eq(rc, CL_SUCCESS);
+    if (!data) {
+        const float nan = NAN;
+        ck_assert_int_eq(clEnqueueFillBuffer(rt.queue, m, &nan, sizeof nan, 0, n * sizeof(float),
+                                             0, NULL, NULL), CL_SUCCESS);
+    }
     return m;
 }
 
@@ -38,6 +45,8 @@ static double max_diff(const float *a, const float *b, size_t n)
 {
     double m = 0, scale = 1;
     for (size_t i = 0; i < n; i++) {
+        if (!isfinite(b[i]))
+            return INFINITY;    /* fmax would pass over a NaN */
         m = fmax(m, fabs((double)a[i] - b[i]));
         scale = fmax(scale, fabs((double)a[i]));
     }
@@ -150,7 +159,10 @@ static void run_wino_case(int c, int h, int w, int oc)
                                      &err) == SC_OK, "%s", err.msg);
     get(dout, got, nout);
     double d = max_diff(ref, got, nout);
-    ck_assert_msg(d < 1e-5, "winograd c%d %dx%d oc%d: max diff %g", c, w, h, oc, d);
+    /* Winograd's transforms (coefficients up to 8) amplify rounding about
+     * tenfold over a direct sum: 7.4e-6 is measured at 128 channels on PoCL,
+     * so allow 5e-5. A wrong tap or transform entry is off by 1e-1 or more. */
+    ck_assert_msg(d < 5e-5, "winograd c%d %dx%d oc%d: max diff %g", c, w, h, oc, d);
     cl_mem all[] = {din, du, dv, dm, dout};
     for (int i = 0; i < 5; i++)
         clReleaseMemObject(all[i]);
