@@ -150,7 +150,7 @@ static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
         return 0;
     case OPT_INFER:
         return parse_infer(optarg, o) ? bad(msg, n, "--infer-size", optarg,
-                                             "WIDTHxHEIGHT, auto or auto:FPS") : 0;
+                                             "WIDTHxHEIGHT, auto, or auto:FPS with FPS from 1 to 240") : 0;
     case OPT_FPS:
         if (parse_num(optarg, 1, 240, &v))
             return bad(msg, n, "--fps", optarg, "a rate from 1 to 240");

@@ -56,14 +56,20 @@ static void adapt(struct sc_process *p, int w, int h, double engine_ms)
         p->small_h = 16;
 }
 
+/* The size the network runs at for a w x h frame now. */
+static void net_size(const struct sc_process *p, int w, int h, int *nw, int *nh)
+{
+    *nw = p->small_w > 0 && p->small_w < w ? p->small_w : w;
+    *nh = *nw == w ? h : p->small_h;
+}
+
 /* Where the network reads and writes for this flight. */
 static enum sc_status net_buffers(struct sc_process *p, struct flight *fl,
                                   struct sc_shown *s, const uint8_t **in, uint8_t **out,
                                   struct sc_error *err)
 {
     int w = fl->in.w, h = fl->in.h;
-    fl->net_w = p->small_w > 0 && p->small_w < w ? p->small_w : w;
-    fl->net_h = fl->net_w == w ? h : p->small_h;
+    net_size(p, w, h, &fl->net_w, &fl->net_h);
     *in = fl->in.rgb;
     *out = s->stylized.rgb;
     if (fl->net_w == w)
@@ -83,14 +89,20 @@ enum sc_status sc_flight_begin(struct sc_process *p, const struct sc_frame *f,
                                const struct sc_controls *c, int rerender,
                                struct sc_error *err)
 {
-    enum sc_status st = SC_OK;
-    /* A full engine, or a frame of another size, waits for what is in flight. */
-    while (!st && p->count &&
-           (p->count >= sc_engine_inflight(p->o.engine) ||
-            p->fl[p->head].in.w != f->w || p->fl[p->head].in.h != f->h))
-        st = sc_flight_end(p, err);
-    if (st)
-        return st;
+    enum sc_status st;
+    /* A full engine, or a frame of another size (the camera's, or the network's
+     * after an automatic step), waits for what is in flight. Ending a flight
+     * may step the size, so it is looked at again each time. */
+    while (p->count) {
+        const struct flight *h = &p->fl[p->head];
+        int nw, nh;
+        net_size(p, f->w, f->h, &nw, &nh);
+        if (p->count < sc_engine_inflight(p->o.engine) && h->in.w == f->w &&
+            h->in.h == f->h && h->net_w == nw && h->net_h == nh)
+            break;
+        if ((st = sc_flight_end(p, err)))
+            return st;
+    }
     int k = (p->head + p->count) % SC_ENGINE_MAX_INFLIGHT;
     struct flight *fl = &p->fl[k];
     struct sc_shown *s = sc_mailbox_back(p->o.mailbox, k, f->w, f->h);

@@ -60,6 +60,13 @@ infer)
     w=$(sed -n 's/.*the network ran at \([0-9]*\)x.*/\1/p' "$LOG")
     [ -n "$w" ] && [ "$w" -lt 320 ] || { cat "$LOG"; fail "auto mode did not shrink (${w:-none})"; }
     echo "auto mode settled at width $w for 60 fps"
+    # The same with two frames in flight: each step waits for them to end.
+    sc --input test --headless --frames 25 --style sketch --size 320x240 --infer-size auto:60 \
+        --in-flight 2
+    expect_rc 0
+    [ "$(summary_frames)" = 25 ] || fail "expected 25 frames with two in flight"
+    w2=$(sed -n 's/.*the network ran at \([0-9]*\)x.*/\1/p' "$LOG")
+    [ -n "$w2" ] && [ "$w2" -lt 320 ] || { cat "$LOG"; fail "auto mode did not shrink in flight"; }
     sc --input test --headless --frames 3 --style sketch --size 320x240 --infer-size 160x120
     expect_rc 0
     expect_log "the network ran at 160x120"
