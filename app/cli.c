@@ -55,8 +55,10 @@ void sc_cli_usage(FILE *out)
           "  --list-devices        print the cameras with their formats and sizes\n"
           "  --size WxH            camera size (default 640x480; the nearest is taken)\n"
           "  --fps N               camera rate\n"
-          "  --infer-size WxH|auto[:FPS]  run the network smaller than the camera and\n"
-          "                        scale up (auto: the largest size holding FPS, default 24)\n"
+          "  --infer-size WxH|auto[:FPS]|full  run the network smaller than the camera and\n"
+          "                        scale up (auto: the largest size holding FPS, default 24;\n"
+          "                        full: the camera's size; on a CPU the default is auto:15\n"
+          "                        down to 320 pixels wide)\n"
           "  --input FILE|test     a still image, a video file or the test scene\n"
           "  --headless            no window; with --frames N, stop after N frames\n"
           "  --in-flight 1|2       frames in the engine at once (default: 2 on a GPU, 1 on a CPU)\n"
@@ -95,6 +97,10 @@ static int parse_num(const char *s, double lo, double hi, double *v)
 
 static int parse_infer(const char *s, struct sc_options *o)
 {
+    if (strcmp(s, "full") == 0) {
+        o->infer_full = 1;
+        return 0;
+    }
     if (strncmp(s, "auto", 4) == 0) {
         o->infer_auto = 1;
         o->infer_fps = 24;
@@ -149,8 +155,10 @@ static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
         o->inflight = (int)v;
         return 0;
     case OPT_INFER:
-        return parse_infer(optarg, o) ? bad(msg, n, "--infer-size", optarg,
-                                             "WIDTHxHEIGHT, auto, or auto:FPS with FPS from 1 to 240") : 0;
+        if (parse_infer(optarg, o))
+            return bad(msg, n, "--infer-size", optarg,
+                       "WIDTHxHEIGHT, full, auto, or auto:FPS with FPS from 1 to 240");
+        return 0;
     case OPT_FPS:
         if (parse_num(optarg, 1, 240, &v))
             return bad(msg, n, "--fps", optarg, "a rate from 1 to 240");
@@ -193,30 +201,34 @@ int sc_cli_parse(int argc, char **argv, struct sc_options *o, char *msg, size_t 
         o->cmd = SC_CMD_BENCH;
         first = 2;
     }
-    optind = first;
+    /* Options start after the command word; optind 0 makes glibc reset its
+     * scanning state, so a second parse in one process starts clean. */
+    char **av = argv + first - 1;
+    int ac = argc - first + 1;
+    optind = 0;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "s:vh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(ac, av, "s:vh", long_opts, NULL)) != -1) {
         if (c == '?') {
             snprintf(msg, n, "Unknown or incomplete option '%s'; run 'stylecam --help' "
-                     "for the list.", argv[optind - 1]);
+                     "for the list.", av[optind - 1]);
             return -1;
         }
         if (parse_opt(c, o, msg, n))
             return -1;
     }
-    int rest = argc - optind;
+    int rest = ac - optind;
     if (o->cmd == SC_CMD_STYLIZE) {
         if (rest != 2 || !o->style) {
             snprintf(msg, n, "stylize needs --style NAME, an input and an output: "
                      "stylecam stylize --style NAME IN.png OUT.png");
             return -1;
         }
-        o->in = argv[optind];
-        o->out = argv[optind + 1];
+        o->in = av[optind];
+        o->out = av[optind + 1];
     } else if (rest > 0) {
         snprintf(msg, n, "Unexpected argument '%s'; run 'stylecam --help' for usage.",
-                 argv[optind]);
+                 av[optind]);
         return -1;
     }
     return 0;

@@ -38,6 +38,7 @@ struct sc_options {
     const char *record_dir;  /* --record-dir DIR */
     int infer_w, infer_h;    /* --infer-size WxH: network size (0 = the camera's) */
     int infer_auto;          /* --infer-size auto[:FPS] */
+    int infer_full;          /* --infer-size full: the camera's size, even on a CPU */
     double infer_fps;        /* the rate auto mode holds (default 24) */
     int inflight;            /* --in-flight N: frames in the engine at once (0 = by device) */
     int verbose;             /* -v */

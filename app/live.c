@@ -101,6 +101,29 @@ static enum sc_status load_styles(struct sc_live *lv, struct sc_engine *eng,
     return SC_OK;
 }
 
+/* On a CPU the network at the camera's size runs at a few frames a second,
+ * which does not feel live: unless told otherwise, it runs smaller there
+ * when it must, never below CPU_MIN_W wide, and is scaled up for display.
+ * Batch runs keep every frame at full size. */
+enum { CPU_MIN_W = 320 };
+static const double cpu_target_fps = 15;
+
+static void pick_infer_size(const struct sc_live *lv, struct sc_engine *eng,
+                            struct sc_process_opts *po)
+{
+    const struct sc_options *o = lv->app->opt;
+    po->infer_w = o->infer_w;
+    po->infer_h = o->infer_h;
+    po->target_fps = o->infer_auto ? o->infer_fps : 0;
+    if (o->infer_w || o->infer_auto || o->infer_full || lv->batch || !sc_engine_is_cpu(eng))
+        return;
+    po->target_fps = cpu_target_fps;
+    po->min_infer_w = CPU_MIN_W;
+    sc_info("engine: no GPU, so the network runs smaller than the camera when it must "
+            "to stay near %.0f fps, down to %d pixels wide (--infer-size full keeps "
+            "the camera's size)", cpu_target_fps, CPU_MIN_W);
+}
+
 static enum sc_status start(struct sc_live *lv, struct sc_error *err)
 {
     const struct sc_options *o = lv->app->opt;
@@ -125,9 +148,8 @@ static enum sc_status start(struct sc_live *lv, struct sc_error *err)
             sc_engine_inflight(eng), sc_engine_inflight(eng) > 1 ? "s" : "");
     struct sc_process_opts po = {.engine = eng, .ring = lv->ring, .mailbox = lv->mailbox,
                                  .controls = lv->controls, .lossless = lv->batch,
-                                 .infer_w = o->infer_w, .infer_h = o->infer_h,
-                                 .target_fps = o->infer_auto ? o->infer_fps : 0,
                                  .record_path = o->record};
+    pick_infer_size(lv, eng, &po);
     st = sc_process_init(&lv->process, &po, err);
     if (st)
         sc_engine_free(eng);

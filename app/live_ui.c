@@ -96,6 +96,8 @@ static void fill_overlay(struct ui *u)
     ov->dropped = rs.dropped + sc_mailbox_dropped(u->lv->mailbox);
     ov->latency_ms = u->latency_ms;
     ov->strength = (int)(c->strength * 100 + 0.5f);
+    ov->infer_w = ps.infer_w;
+    ov->infer_h = ps.infer_h;
     ov->keep_colors = c->keep_colors;
     ov->mirror = c->mirror;
     ov->paused = c->paused;

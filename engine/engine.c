@@ -142,6 +142,11 @@ void sc_engine_free(struct sc_engine *e)
 }
 
 const char *sc_engine_device_name(const struct sc_engine *e) { return e->label; }
+
+int sc_engine_is_cpu(const struct sc_engine *e)
+{
+    return e->rt.is_cpu;
+}
 int sc_engine_inflight(const struct sc_engine *e) { return e->inflight; }
 int sc_engine_pending(const struct sc_engine *e) { return e->pending; }
 int sc_engine_cache_hit(const struct sc_engine *e) { return e->rt.cache_hit; }

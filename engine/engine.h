@@ -36,6 +36,9 @@ int sc_engine_cache_hit(const struct sc_engine *e);
 /* "NAME (PLATFORM DRIVER)" of the device in use. */
 const char *sc_engine_device_name(const struct sc_engine *e);
 
+/* 1 when the device is a CPU (no GPU behind the OpenCL driver). */
+int sc_engine_is_cpu(const struct sc_engine *e);
+
 /* Uploads a style's weights once; *index is its number for sc_engine_run.
  * The model may be freed afterwards. */
 enum sc_status sc_engine_add_style(struct sc_engine *e, const struct sc_model *m,

@@ -33,7 +33,8 @@ static int keep_input(struct flight *fl, const struct sc_frame *f)
 }
 
 /* Automatic infer size: shrink when slower than the target, grow back
- * when well faster; sides stay multiples of 4, at least 64 wide. */
+ * when well faster; sides stay multiples of 4, at least min_infer_w (64)
+ * wide. */
 static void adapt(struct sc_process *p, int w, int h, double engine_ms)
 {
     if (p->o.target_fps <= 0 || engine_ms <= 0)
@@ -44,8 +45,9 @@ static void adapt(struct sc_process *p, int w, int h, double engine_ms)
     if (scale == 1.0 || (scale > 1.0 && cur >= w))
         return;
     int nw = ((int)(cur * scale) + 3) / 4 * 4;
-    if (nw < 64)
-        nw = 64;
+    int lo = p->o.min_infer_w > 0 ? p->o.min_infer_w : 64;
+    if (nw < lo)
+        nw = lo;
     if (nw >= w) {
         p->small_w = p->small_h = 0;
         return;

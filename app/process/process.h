@@ -26,6 +26,7 @@ struct sc_process_opts {
     struct sc_controls controls;
     int infer_w, infer_h;       /* run the network at this size (0 = the frame's) */
     double target_fps;          /* > 0: pick the infer size automatically for this rate */
+    int min_infer_w;            /* automatic sizes stay at least this wide (0: 64) */
     int lossless;               /* batch: stylize and record every frame, block if needed */
     const char *record_path;    /* record from the first frame on (NULL: not now) */
 };

@@ -56,8 +56,11 @@ int sc_overlay_format_lines(const struct sc_overlay *ov,
              ov->style_name[0] ? ov->style_name : "(no style)",
              ov->paused ? "   PAUSED" : "");
     snprintf(lines[1], SC_OVERLAY_LINE_LEN, "%s   %s   %s", fps, engine, latency);
-    snprintf(lines[2], SC_OVERLAY_LINE_LEN, "dropped %" PRIu64 "   strength %d%%",
-             ov->dropped, ov->strength);
+    char net[32] = "";
+    if (ov->infer_w > 0)
+        snprintf(net, sizeof net, "   network %dx%d", ov->infer_w, ov->infer_h);
+    snprintf(lines[2], SC_OVERLAY_LINE_LEN, "dropped %" PRIu64 "   strength %d%%%s",
+             ov->dropped, ov->strength, net);
     snprintf(lines[3], SC_OVERLAY_LINE_LEN, "keep colours %s   mirror %s",
              ov->keep_colors ? "on" : "off", ov->mirror ? "on" : "off");
     return 4;

@@ -13,6 +13,7 @@ struct sc_overlay {
     uint64_t dropped;       /* frames dropped since start */
     double latency_ms;      /* capture-to-display time; <= 0 = not measured yet */
     int strength;           /* style strength, percent 0..100 */
+    int infer_w, infer_h;   /* the network's size when below the frame's; 0 = full */
     bool keep_colors;       /* the original colours are kept */
     bool mirror;            /* the picture is mirrored */
     bool recording;         /* a clip is being recorded: shows a red mark */

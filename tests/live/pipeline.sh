@@ -71,6 +71,26 @@ infer)
     expect_rc 0
     expect_log "the network ran at 160x120"
     ;;
+cpu-default)
+    # With no GPU and no --infer-size, a 640x480 camera is stylized smaller,
+    # never below 320 wide; --infer-size full keeps the camera's size; a
+    # batch run keeps every frame at full size.
+    sc --input test --headless --frames 12 --style sketch --size 640x480
+    expect_rc 0
+    expect_log "engine: no GPU"
+    w=$(sed -n 's/.*the network ran at \([0-9]*\)x.*/\1/p' "$LOG")
+    [ -n "$w" ] && [ "$w" -lt 640 ] && [ "$w" -ge 320 ] ||
+        { cat "$LOG"; fail "on the CPU the network ran at width ${w:-640}"; }
+    echo "on the CPU by default the network settled at width $w for a 640x480 camera"
+    sc --input test --headless --frames 6 --style sketch --size 640x480 --infer-size full
+    expect_rc 0
+    ! grep -q "the network ran at" "$LOG" || { cat "$LOG"; fail "full did not keep the size"; }
+    ! grep -q "engine: no GPU" "$LOG" || fail "full still announced a smaller network"
+    sc --input "$STYLECAM_SHARED/golden/chelsea_160x120.png" --size 640x480 --headless \
+        --frames 4 --style sketch --record "$TMP/b.mkv"
+    expect_rc 0
+    ! grep -q "the network ran at" "$LOG" || { cat "$LOG"; fail "a batch run was shrunk"; }
+    ;;
 nodisplay)
     DISPLAY= WAYLAND_DISPLAY= sc --input test --style sketch
     expect_rc 1

@@ -107,6 +107,10 @@ START_TEST(panel_lines)
     ck_assert_str_eq(lines[1], "24.0 fps   engine 31.2 ms   latency 80 ms");
     ck_assert_str_eq(lines[2], "dropped 7   strength 65%");
     ck_assert_str_eq(lines[3], "keep colours on   mirror off");
+    ov.infer_w = 320;   /* the network runs below the frame's size */
+    ov.infer_h = 240;
+    sc_overlay_format_lines(&ov, lines);
+    ck_assert_str_eq(lines[2], "dropped 7   strength 65%   network 320x240");
 
     struct sc_overlay empty = {0};
     sc_overlay_format_lines(&empty, lines);
