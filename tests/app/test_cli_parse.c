@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "tests/engine/testutil.h"
 
 static struct sc_options o;
 static char msg[512];
@@ -115,10 +116,5 @@ int main(void)
     tcase_add_test(tc, test_commands);
     tcase_add_test(tc, test_live_options);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return sc_test_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "app/record/recorder.h"
 #include "rec_util.h"
+#include "tests/engine/testutil.h"
 
 static void record_clip(const char *path)
 {
@@ -88,10 +89,5 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_fallback_said_once);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sc_test_run(s);
 }
