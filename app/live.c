@@ -36,6 +36,19 @@ static int is_image(const char *path)
 
 /* Opens the source the options name: a file, the test scene, or a camera
  * (the first one, falling back to the test scene when there is none). */
+/* A still image recorded in a batch run is a clip of --frames frames, or
+ * STILL_CLIP_S seconds at --fps, so that the run ends. */
+enum { STILL_CLIP_S = 5 };
+
+static void still_clip_length(const struct sc_options *o, struct sc_source_request *req)
+{
+    double fps = o->fps > 0 ? o->fps : 30;
+    req->frames = o->frames ? o->frames : (long)(STILL_CLIP_S * fps + 0.5);
+    if (!o->frames)
+        sc_info("a still image becomes a %d s clip at %.0f fps (--frames N for another "
+                "length)", STILL_CLIP_S, fps);
+}
+
 static enum sc_status open_source(struct sc_live *lv, struct sc_error *err)
 {
     const struct sc_options *o = lv->app->opt;
@@ -49,6 +62,8 @@ static enum sc_status open_source(struct sc_live *lv, struct sc_error *err)
         drv = is_image(o->input) ? &sc_source_image : &sc_source_video;
         req.spec = o->input;
         req.paced = !lv->batch;
+        if (lv->batch && drv == &sc_source_image)
+            still_clip_length(o, &req);
         if (!o->width)
             req.w = req.h = 0;   /* a file keeps its own size */
     } else if (o->device) {

@@ -57,13 +57,18 @@ static void report(struct sc_live *lv, const struct tally *t)
     sc_ring_get_stats(lv->ring, &rs);
     sc_process_get_status(lv->process, &ps);
     double s = (double)(sc_now_us() - t->t0) / 1e6;
-    sc_info("%llu frames in %.1f s (%.1f fps); engine %.1f ms/frame; latency capture to "
-            "display %.1f ms mean, %.1f ms max; dropped %llu (camera ring) + %llu (display); "
-            "%llu frames taken that were not among the newest",
-            (unsigned long long)t->frames, s, s > 0 ? t->frames / s : 0.0, ps.engine_ms,
-            t->frames ? t->lat_sum / t->frames : 0.0, t->lat_max,
-            (unsigned long long)rs.dropped,
-            (unsigned long long)sc_mailbox_dropped(lv->mailbox), (unsigned long long)ps.stale);
+    if (lv->batch)      /* every frame is taken, none is live: no latency or drops */
+        sc_info("%llu frames in %.1f s (%.1f fps); engine %.1f ms/frame",
+                (unsigned long long)t->frames, s, s > 0 ? t->frames / s : 0.0, ps.engine_ms);
+    else
+        sc_info("%llu frames in %.1f s (%.1f fps); engine %.1f ms/frame; latency capture to "
+                "display %.1f ms mean, %.1f ms max; dropped %llu (camera ring) + %llu "
+                "(display); %llu frames taken that were not among the newest",
+                (unsigned long long)t->frames, s, s > 0 ? t->frames / s : 0.0, ps.engine_ms,
+                t->frames ? t->lat_sum / t->frames : 0.0, t->lat_max,
+                (unsigned long long)rs.dropped,
+                (unsigned long long)sc_mailbox_dropped(lv->mailbox),
+                (unsigned long long)ps.stale);
     if (ps.infer_w)
         sc_info("the network ran at %dx%d, scaled up to the frame's size", ps.infer_w, ps.infer_h);
     if (t->rss_warm_kib)

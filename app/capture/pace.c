@@ -6,8 +6,9 @@
 
 #include "app/frame.h"
 
-void sc_pace_init(struct sc_pace *p, double fps)
+void sc_pace_init(struct sc_pace *p, double fps, int paced)
 {
+    p->paced = paced;
     double period = fps > 0 ? 1e6 / fps : 1e6 / 30;
     p->period_us = period >= 1 ? llround(period) : 1;
     p->next_us = sc_now_us();
@@ -24,6 +25,12 @@ static void sleep_until(int64_t us)
 enum sc_status sc_pace_wait(struct sc_pace *p, int timeout_ms, int64_t *slot_us,
                             uint64_t *seq)
 {
+    if (!p->paced) {
+        *slot_us = p->next_us;
+        *seq = p->slot++;
+        p->next_us += p->period_us;
+        return SC_OK;
+    }
     int64_t now = sc_now_us();
     if (p->next_us - now > (int64_t)timeout_ms * 1000) {
         sleep_until(now + (int64_t)timeout_ms * 1000);

@@ -11,8 +11,9 @@ struct sc_source_request {
     const char *spec;   /* device path, file name or "test"; NULL = driver default */
     int w, h;           /* wanted size; 0 = the driver's default */
     double fps;         /* wanted rate; 0 = the driver's default */
-    int paced;          /* files only: 1 = deliver at the file's own rate (live view),
-                           0 = as fast as read (batch) */
+    int paced;          /* files only: 1 = deliver at the file's own rate (a still
+                           image at fps) for live view, 0 = as fast as read (batch) */
+    long frames;        /* still images: end (SC_EOF) after this many; 0 = never */
 };
 
 struct sc_source_info {

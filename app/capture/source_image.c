@@ -13,6 +13,7 @@ struct image_src {
     uint8_t *rgb;           /* the picture at the delivered size */
     int w, h;
     struct sc_pace pace;
+    long frames;            /* frames to give before SC_EOF; 0 = endless */
 };
 
 static enum sc_status image_open(void **priv, const struct sc_source_request *req,
@@ -40,7 +41,8 @@ static enum sc_status image_open(void **priv, const struct sc_source_request *re
     s->w = dw;
     s->h = dh;
     info->fps = req->fps > 0 ? req->fps : 30;
-    sc_pace_init(&s->pace, info->fps);
+    sc_pace_init(&s->pace, info->fps, req->paced);
+    s->frames = req->frames;
     info->w = dw;
     info->h = dh;
     snprintf(info->name, sizeof info->name, "%s", path);
@@ -53,6 +55,8 @@ static enum sc_status image_read(void *priv, struct sc_frame *dst, int timeout_m
 {
     (void)err;
     struct image_src *s = priv;
+    if (s->frames > 0 && s->pace.slot >= (uint64_t)s->frames)
+        return SC_EOF;
     enum sc_status st = sc_pace_wait(&s->pace, timeout_ms, &dst->pts_us, &dst->seq);
     if (st)
         return st;

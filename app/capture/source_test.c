@@ -42,7 +42,7 @@ static enum sc_status test_open(void **priv, const struct sc_source_request *req
     t->w = w & ~1;
     t->h = h & ~1;
     info->fps = req->fps > 0 ? req->fps : 30;
-    sc_pace_init(&t->pace, info->fps);
+    sc_pace_init(&t->pace, info->fps, 1);
     info->w = t->w;
     info->h = t->h;
     snprintf(info->name, sizeof info->name, "test scene %dx%d", t->w, t->h);

@@ -109,7 +109,8 @@ static const char *shared_image(const char *name, char *buf, size_t n)
 START_TEST(test_image_source)
 {
     char path[4096];
-    struct sc_source_request req = { .spec = shared_image("coffee.png", path, sizeof path), .fps = 100 };
+    struct sc_source_request req = { .spec = shared_image("coffee.png", path, sizeof path),
+                                     .fps = 100, .paced = 1 };
     struct sc_source_info info;
     struct sc_error err;
     void *src = NULL;
@@ -129,6 +130,23 @@ START_TEST(test_image_source)
     ck_assert_uint_gt(g.seq, f.seq);
     ck_assert_int_eq(g.pts_us - f.pts_us, (int64_t)(g.seq - f.seq) * 10000);
     ck_assert_int_eq(memcmp(f.rgb, g.rgb, (size_t)info.w * info.h * 3), 0);
+    sc_source_image.close(src);
+
+    /* Unpaced (a batch run): every read gives a frame at once, and the stamps
+     * keep the nominal cadence however slowly they are read. */
+    req.paced = 0;
+    ck_assert_int_eq(sc_source_image.open(&src, &req, &info, &err), SC_OK);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(sc_source_image.read(src, &g, 0, &err), SC_OK);
+        if (i == 1)
+            cap_sleep_ms(50);   /* a slow consumer leaves no gap */
+        if (i > 0) {
+            ck_assert_uint_eq(g.seq, f.seq + 1);
+            ck_assert_int_eq(g.pts_us - f.pts_us, 10000);
+        }
+        f.seq = g.seq;
+        f.pts_us = g.pts_us;
+    }
     sc_source_image.close(src);
     free(f.rgb);
     free(g.rgb);

@@ -62,6 +62,18 @@ batch)
         --style sketch --record "$TMP/still.mkv"
     expect_rc 0
     check_clip "$TMP/still.mkv" 160 120
+    # Without --frames a still image makes a 5 s clip at the rate asked for,
+    # its frames evenly spaced however slow the network is.
+    sc --input "$STYLECAM_SHARED/golden/chelsea_160x120.png" --headless --fps 10 \
+        --style sketch --record "$TMP/still5.mkv"
+    expect_rc 0
+    expect_log "a still image becomes a 5 s clip at 10 fps"
+    [ "$(probe_frames "$TMP/still5.mkv")" = 50 ] || fail "the 5 s clip does not hold 50 frames"
+    check_clip "$TMP/still5.mkv" 160 120
+    gaps=$(ffprobe -v error -select_streams v:0 -show_entries packet=pts_time -of csv=p=0 \
+        "$TMP/still5.mkv" | sort -g | awk 'NR > 1 { d = $1 - p; if (d < 0.095 || d > 0.105) n++ }
+        { p = $1 } END { print n + 0 }')
+    [ "$gaps" = 0 ] || fail "$gaps frame intervals of the still clip are not 100 ms"
     ;;
 sigkill)
     "$STYLECAM_BIN" --input test --headless --style sketch --size 128x96 \

@@ -85,7 +85,11 @@ int rt_probe(const char *path, struct rt_probe *p)
 int rt_decode_clean(const char *path, char *out, size_t n)
 {
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "ffmpeg -nostdin -v error -i '%s' -f null -", path);
+    /* Frames keep the file's own time base: by default ffmpeg would convert
+     * them to a rate it guesses from a few timestamps, and a wrong guess for
+     * a variable-rate clip reads as a timestamp error that is not in the file. */
+    snprintf(cmd, sizeof cmd, "ffmpeg -nostdin -v error -i '%s' -enc_time_base -1 -f null -",
+             path);
     int rc = rt_run(cmd, out, n);
     return rc == 0 && out[0] == '\0' ? 0 : -1;
 }
