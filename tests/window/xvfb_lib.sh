@@ -105,13 +105,16 @@ wait_for_line() {
 }
 
 # find_window NAME: sets WIN to the id of the window titled NAME.
+# The window opens once the styles are loaded and the kernels built, which
+# takes long on a loaded machine with a cold cache (sanitizer builds):
+# wait up to $WAIT seconds (60 by default).
 find_window() {
-    i=0
+    deadline=$(( $(date +%s) + ${WAIT:-60} ))
     WIN=
     while [ -z "$WIN" ]; do
         WIN=$(xdotool search --name "$1" 2>/dev/null | head -n1)
-        i=$((i + 1))
-        [ -z "$WIN" ] && [ $i -gt 150 ] && fail "no window named '$1' appeared"
+        [ -z "$WIN" ] && [ "$(date +%s)" -gt "$deadline" ] &&
+            fail "no window named '$1' appeared in ${WAIT:-60} s"
         [ -z "$WIN" ] && sleep 0.1
     done
 }
