@@ -34,8 +34,6 @@ static int is_image(const char *path)
                    !strcasecmp(ext, ".jpeg") || !strcasecmp(ext, ".bmp"));
 }
 
-/* Opens the source the options name: a file, the test scene, or a camera
- * (the first one, falling back to the test scene when there is none). */
 /* A still image recorded in a batch run is a clip of --frames frames, or
  * STILL_CLIP_S seconds at --fps, so that the run ends. */
 enum { STILL_CLIP_S = 5 };
@@ -49,6 +47,8 @@ static void still_clip_length(const struct sc_options *o, struct sc_source_reque
                 "length)", STILL_CLIP_S, fps);
 }
 
+/* Opens the source the options name: a file, the test scene, or a camera
+ * (the first one, falling back to the test scene when there is none). */
 static enum sc_status open_source(struct sc_live *lv, struct sc_error *err)
 {
     const struct sc_options *o = lv->app->opt;
