@@ -139,7 +139,7 @@ static void pick_infer_size(const struct sc_live *lv, struct sc_engine *eng,
             "the camera's size)", cpu_target_fps, CPU_MIN_W);
 }
 
-static enum sc_status start(struct sc_live *lv, struct sc_error *err)
+enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
 {
     const struct sc_options *o = lv->app->opt;
     enum sc_status st = sc_ring_init(&lv->ring, 4, lv->batch ? SC_RING_LOSSLESS : SC_RING_LIVE,
@@ -244,13 +244,18 @@ int sc_cmd_live(struct sc_app *app)
         return 1;
     }
     install_signals();
-    struct sc_error err;
-    if (start(&lv, &err) != SC_OK) {
-        sc_err("%s", err.msg);
-        stop(&lv);
-        return 1;
+    int rc;
+    if (o->headless) {
+        struct sc_error err;
+        if (sc_live_start(&lv, &err) != SC_OK) {
+            sc_err("%s", err.msg);
+            rc = 1;
+        } else {
+            rc = sc_live_run_headless(&lv);
+        }
+    } else {
+        rc = sc_live_run_window(&lv);   /* the window opens first, then starts */
     }
-    int rc = o->headless ? sc_live_run_headless(&lv) : sc_live_run_window(&lv);
     stop(&lv);
     return rc;
 }

@@ -27,7 +27,14 @@ struct sc_live {
 /* Set from the SIGINT/SIGTERM handler: every loop checks it. */
 extern volatile sig_atomic_t sc_live_stop;
 
-/* The window loop and the headless loop; each returns the exit status. */
+/* Sets up the pipeline: ring, engine with every style, source, processing
+ * thread. Any thread; on failure returns the error with its sentence, and
+ * what was set up is released by the caller's stop as usual. */
+enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err);
+
+/* The window loop and the headless loop; each returns the exit status. The
+ * headless loop expects sc_live_start done; the window loop calls it itself,
+ * after its window shows that it is starting. */
 int sc_live_run_window(struct sc_live *lv);
 int sc_live_run_headless(struct sc_live *lv);
 

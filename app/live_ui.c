@@ -1,7 +1,10 @@
 /* The window loop: keys steer the processing thread, the newest stylized
  * frame is shown with the overlay. Main thread. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/live.h"
 #include "app/log.h"
@@ -118,6 +121,8 @@ static void fill_overlay(struct ui *u)
         msg = ps.message;
     else if (sc_now_us() < u->note_until)
         msg = u->note;
+    else if (!u->shown)
+        msg = "Stylizing the first frame...";
     snprintf(ov->status_msg, sizeof ov->status_msg, "%.255s", msg);
 }
 
@@ -140,18 +145,72 @@ static int take_frame(struct ui *u)
     return 1;
 }
 
+struct starter {
+    struct sc_live *lv;
+    struct sc_error err;
+    enum sc_status st;
+    atomic_int done;        /* set last by the starter thread */
+};
+
+static void *start_thread(void *arg)
+{
+    struct starter *s = arg;
+    s->st = sc_live_start(s->lv, &s->err);
+    atomic_store(&s->done, 1);
+    return NULL;
+}
+
+/* The pipeline starts (styles load, kernels build: seconds on a first run)
+ * on a helper thread while the window already shows that it is starting and
+ * still answers; returns 0 to go on, 1 when it failed (said on the console),
+ * 2 when the user quit meanwhile. */
+static int start_in_window(struct ui *u)
+{
+    struct starter s = {.lv = u->lv};
+    pthread_t th;
+    if (pthread_create(&th, NULL, start_thread, &s) != 0) {
+        sc_err("Cannot start a thread: the system is out of resources.");
+        return 1;
+    }
+    struct sc_overlay ov = {.show = false};
+    snprintf(ov.status_msg, sizeof ov.status_msg, "Starting: loading the styles and "
+             "preparing the OpenCL kernels (the first start takes longest)...");
+    int quit = 0;
+    while (!atomic_load(&s.done)) {
+        struct sc_ui_event ev;
+        while (sc_window_poll(u->win, &ev))
+            quit |= ev.action == SC_UI_QUIT;
+        struct sc_error err;
+        if (sc_window_present(u->win, NULL, NULL, &ov, &err) != SC_OK)
+            sc_err("%s", err.msg);
+        struct timespec ts = {0, 30 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    pthread_join(th, NULL);
+    if (s.st != SC_OK) {
+        sc_err("%s", s.err.msg);
+        return 1;
+    }
+    return quit || sc_live_stop ? 2 : 0;
+}
+
 int sc_live_run_window(struct sc_live *lv)
 {
     struct ui u;
     memset(&u, 0, sizeof u);
     u.lv = lv;
-    u.fps_t0 = sc_now_us();
     struct sc_error err;
     struct sc_window_opts wo = {.title = "stylecam"};
     if (sc_window_init(&u.win, &wo, &err) != SC_OK) {
         sc_err("%s", err.msg);
         return 1;
     }
+    int started = start_in_window(&u);
+    if (started) {
+        sc_window_free(u.win);
+        return started == 1;
+    }
+    u.fps_t0 = sc_now_us();
     int64_t last_draw = 0;
     int quit = 0, rc = 0;
     while (!quit && !sc_live_stop) {

@@ -32,6 +32,12 @@ sanitizer_env() {
     export TSAN_OPTIONS
     asan_rt=$(ldd "$1" 2>/dev/null | awk '/libasan/ { print $3 }')
     [ -n "$asan_rt" ] || return 0
+    # The window starts the pipeline on a helper thread, where LLVM (inside
+    # PoCL) installs its own signal stack; GCC 12's ASan unmaps the current
+    # one at thread exit and aborts on LLVM's (a runtime bug, fixed in LLVM
+    # 2026). Without ASan's own signal stack there is nothing to unmap.
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}use_sigaltstack=0"
+    export ASAN_OPTIONS
     for dri in /usr/lib/*/dri/swrast_dri.so /usr/lib64/dri/swrast_dri.so; do
         if [ -e "$dri" ]; then
             SC_PRELOAD="$asan_rt $dri"
