@@ -41,6 +41,7 @@ enum { STILL_CLIP_S = 5 };
 static void still_clip_length(const struct sc_options *o, struct sc_source_request *req)
 {
     double fps = o->fps > 0 ? o->fps : 30;
+    req->fps = fps;     /* the clip's rate and length agree with the source's */
     req->frames = o->frames ? o->frames : (long)(STILL_CLIP_S * fps + 0.5);
     if (!o->frames)
         sc_info("a still image becomes a %d s clip at %.0f fps (--frames N for another "

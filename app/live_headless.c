@@ -70,7 +70,8 @@ static void report(struct sc_live *lv, const struct tally *t)
                 (unsigned long long)sc_mailbox_dropped(lv->mailbox),
                 (unsigned long long)ps.stale);
     if (ps.infer_w)
-        sc_info("the network ran at %dx%d, scaled up to the frame's size", ps.infer_w, ps.infer_h);
+        sc_info("the network ran at %dx%d, scaled up to the frame's size", ps.infer_w,
+                ps.infer_h);
     if (t->rss_warm_kib)
         sc_info("memory: %ld KiB resident after %d frames, %ld KiB at the end", t->rss_warm_kib,
                 WARM_FRAMES, rss_kib());

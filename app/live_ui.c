@@ -180,9 +180,12 @@ static int start_in_window(struct ui *u)
         struct sc_ui_event ev;
         while (sc_window_poll(u->win, &ev))
             quit |= ev.action == SC_UI_QUIT;
+        if (quit || sc_live_stop)   /* the start cannot be cut short: say so */
+            snprintf(ov.status_msg, sizeof ov.status_msg,
+                     "Quitting as soon as the start is over...");
         struct sc_error err;
         if (sc_window_present(u->win, NULL, NULL, &ov, &err) != SC_OK)
-            sc_err("%s", err.msg);
+            sc_log_ratelimited("start-present", SC_LOG_ERROR, "%s", err.msg);
         struct timespec ts = {0, 30 * 1000000L};
         nanosleep(&ts, NULL);
     }
