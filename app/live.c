@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "app/capture/v4l2.h"
-#include "app/log.h"
+#include "common/log.h"
 #include "app/record/paths.h"
 
 volatile sig_atomic_t sc_live_stop;
@@ -100,7 +100,7 @@ static enum sc_status load_styles(struct sc_live *lv, struct sc_engine *eng,
         enum sc_status st = sc_styles_load(s, i, &m, &e);
         if (!st) {
             st = sc_engine_add_style(eng, m, NULL, &e);
-            sc_model_free(m);
+            sc_model_free(&m);
         }
         if (st && want && strcmp(want, s->list[i].name) == 0) {
             *err = e;
@@ -157,7 +157,7 @@ enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
     if (!st)
         st = open_source(lv, err);
     if (st) {
-        sc_engine_free(eng);
+        sc_engine_free(&eng);
         return st;
     }
     sc_info("engine: %s, %d frame%s in flight", sc_engine_device_name(eng),
@@ -168,7 +168,7 @@ enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
     pick_infer_size(lv, eng, &po);
     st = sc_process_init(&lv->process, &po, err);
     if (st)
-        sc_engine_free(eng);
+        sc_engine_free(&eng);
     return st;
 }
 
@@ -176,9 +176,9 @@ static void stop(struct sc_live *lv)
 {
     if (lv->ring)
         sc_ring_terminate(lv->ring);
-    sc_process_free(lv->process);    /* finishes a recording first */
+    sc_process_free(&lv->process);    /* finishes a recording first */
     sc_capture_free(&lv->capture);
-    sc_mailbox_free(lv->mailbox);
+    sc_mailbox_free(&lv->mailbox);
     sc_ring_free(&lv->ring);
 }
 

@@ -6,7 +6,7 @@
 #include <signal.h>
 
 #include "app/capture/capture.h"
-#include "app/commands.h"
+#include "app/cmd/commands.h"
 #include "app/process/process.h"
 
 #define SC_LIVE_MAX_STYLES 64

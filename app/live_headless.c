@@ -5,7 +5,8 @@
 #include <unistd.h>
 
 #include "app/live.h"
-#include "app/log.h"
+#include "common/clock.h"
+#include "common/log.h"
 
 struct tally {
     uint64_t frames;

@@ -7,7 +7,8 @@
 #include <time.h>
 
 #include "app/live.h"
-#include "app/log.h"
+#include "common/clock.h"
+#include "common/log.h"
 #include "app/record/paths.h"
 #include "app/window/input.h"
 #include "app/window/window.h"
@@ -210,7 +211,7 @@ int sc_live_run_window(struct sc_live *lv)
     }
     int started = start_in_window(&u);
     if (started) {
-        sc_window_free(u.win);
+        sc_window_free(&u.win);
         return started == 1;
     }
     u.fps_t0 = sc_now_us();
@@ -236,6 +237,6 @@ int sc_live_run_window(struct sc_live *lv)
         }
         last_draw = sc_now_us();
     }
-    sc_window_free(u.win);
+    sc_window_free(&u.win);
     return rc;
 }

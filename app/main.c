@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "app/cli.h"
-#include "app/commands.h"
-#include "app/config.h"
-#include "app/log.h"
+#include "app/cmd/cli.h"
+#include "app/cmd/commands.h"
+#include "common/config.h"
+#include "common/log.h"
 
 #ifndef SC_MODELS_SYSDIR
 #define SC_MODELS_SYSDIR "/usr/local/share/stylecam/models"

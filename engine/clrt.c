@@ -1,6 +1,6 @@
-#include "engine/clrt.h"
+#include "engine/clrt_priv.h"
 
-#include "engine/progcache.h"
+#include "engine/progcache_priv.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,12 @@
 #include "engine/engine.h"
+#include "engine/engine_prof.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/arch.h"
-#include "engine/clrt.h"
-#include "engine/ops.h"
+#include "engine/clrt_priv.h"
+#include "engine/ops_priv.h"
 
 #define MAX_STYLES 64
 #define NPOOL 5          /* activation buffers shared by all layers */
@@ -65,9 +66,9 @@ enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opt
     enum sc_status st = sc_clrt_init(&e->rt, opts->cl_device, opts->profiling, opts->cache_dir,
                                      err);
     if (!st)
-        st = sc_kernels_init(&e->rt, &e->k, err);
+        st = sc_ops_kernels_init(&e->rt, &e->k, err);
     if (st) {
-        sc_engine_free(e);
+        sc_engine_free(&e);
         return st;
     }
     snprintf(e->label, sizeof e->label, "%s (%s)", e->rt.device_name, e->rt.driver);
@@ -121,8 +122,10 @@ static void free_activations(struct sc_engine *e)
     e->act_bytes = 0;
 }
 
-void sc_engine_free(struct sc_engine *e)
+void sc_engine_free(struct sc_engine **ep)
 {
+    struct sc_engine *e = *ep;
+    *ep = NULL;
     if (!e)
         return;
     if (e->rt.queue)
@@ -136,7 +139,7 @@ void sc_engine_free(struct sc_engine *e)
             release(&e->styles[s].shift[i]);
             release(&e->styles[s].scale[i]);
         }
-    sc_kernels_free(&e->k);
+    sc_ops_kernels_free(&e->k);
     sc_clrt_free(&e->rt);
     free(e);
 }
@@ -182,16 +185,16 @@ static enum sc_status upload_layer(struct sc_engine *e, struct style_gpu *s, int
     const struct sc_layer *l = &sc_net_layers[i];
     s->wino[i] = use_winograd(l);
     int deconv = l->kind == SC_LAYER_DECONV;
-    int ob = sc_pack_block(l->k, l->stride, l->out, deconv);
-    long n = s->wino[i] ? sc_wino_filter_count(l->in, l->out)
-                        : sc_packed_count(l->k, l->in, l->out, ob);
+    int ob = sc_ops_pack_block(l->k, l->stride, l->out, deconv);
+    long n = s->wino[i] ? sc_ops_wino_filter_count(l->in, l->out)
+                        : sc_ops_packed_count(l->k, l->in, l->out, ob);
     float *packed = malloc((size_t)n * sizeof *packed);
     if (!packed)
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory uploading a style.");
     if (s->wino[i])
-        sc_wino_filter(sc_model_var(m, l->id), l->in, l->out, packed);
+        sc_ops_wino_filter(sc_model_var(m, l->id), l->in, l->out, packed);
     else
-        sc_weights_pack(sc_model_var(m, l->id), l->k, l->in, l->out, deconv, ob, packed);
+        sc_ops_weights_pack(sc_model_var(m, l->id), l->k, l->in, l->out, deconv, ob, packed);
     enum sc_status st = upload(e, packed, (size_t)n, &s->wt[i], &s->bytes, err);
     free(packed);
     if (!st)
@@ -243,13 +246,13 @@ uint64_t sc_engine_device_bytes(const struct sc_engine *e)
 static void plan_pool(int w, int h, size_t f[NPOOL])
 {
     size_t ow = (size_t)sc_arch_out_size(w), oh = (size_t)sc_arch_out_size(h);
-    size_t w1 = (size_t)sc_same_out(w, 2), h1 = (size_t)sc_same_out(h, 2);
+    size_t w1 = (size_t)sc_ops_same_out(w, 2), h1 = (size_t)sc_ops_same_out(h, 2);
     size_t q = (ow / 4) * (oh / 4);
     size_t b = 64 * w1 * h1;
     if (b < 64 * 4 * q)
         b = 64 * 4 * q;
     /* The two large buffers double as Winograd scratch in the residual blocks. */
-    size_t wino = sc_wino_scratch_floats(128, (int)(oh / 4), (int)(ow / 4));
+    size_t wino = sc_ops_wino_scratch_floats(128, (int)(oh / 4), (int)(ow / 4));
     f[0] = 32 * ow * oh > wino ? 32 * ow * oh : wino;
     f[1] = b > wino ? b : wino;
     f[2] = f[3] = f[4] = 128 * q;
@@ -351,15 +354,15 @@ static enum sc_status run_conv(struct sc_engine *e, const struct style_gpu *s, i
 {
     const struct sc_layer *l = &sc_net_layers[i];
     if (l->kind == SC_LAYER_DECONV)
-        return sc_op_deconv(&e->rt, &e->k, cur, c, h, w, s->wt[i], dst, l->out, ev, err);
+        return sc_ops_deconv(&e->rt, &e->k, cur, c, h, w, s->wt[i], dst, l->out, ev, err);
     if (!s->wino[i])
-        return sc_op_conv(&e->rt, &e->k, cur, c, h, w, s->wt[i], l->k, l->stride, dst,
+        return sc_ops_conv(&e->rt, &e->k, cur, c, h, w, s->wt[i], l->k, l->stride, dst,
                           l->out, ev, err);
-    size_t need = sc_wino_scratch_floats(c > l->out ? c : l->out, h, w);
+    size_t need = sc_ops_wino_scratch_floats(c > l->out ? c : l->out, h, w);
     cl_mem busy[4] = {cur, block_in, dst, NULL};
     busy[3] = pick(e, need, busy);
     cl_mem v = busy[3], m = pick(e, need, busy);
-    return sc_op_conv3x3_wino(&e->rt, &e->k, cur, c, h, w, s->wt[i], v, m, dst, l->out,
+    return sc_ops_conv3x3_wino(&e->rt, &e->k, cur, c, h, w, s->wt[i], v, m, dst, l->out,
                               ev, err);
 }
 
@@ -384,8 +387,8 @@ static enum sc_status forward(struct sc_engine *e, const struct style_gpu *s,
     for (int i = 0; !st && i < SC_NET_LAYERS; i++) {
         const struct sc_layer *l = &sc_net_layers[i];
         int deconv = l->kind == SC_LAYER_DECONV;
-        int nh = deconv ? h * 2 : sc_same_out(h, l->stride);
-        int nw = deconv ? w * 2 : sc_same_out(w, l->stride);
+        int nh = deconv ? h * 2 : sc_ops_same_out(h, l->stride);
+        int nw = deconv ? w * 2 : sc_ops_same_out(w, l->stride);
         if (l->res == SC_RES_BEGIN)
             block_in = cur;
         cl_mem busy[4] = {cur, block_in, NULL, NULL};
@@ -393,7 +396,7 @@ static enum sc_status forward(struct sc_engine *e, const struct style_gpu *s,
         st = run_conv(e, s, i, cur, block_in, dst, c, h, w,
                       layer_event(e, &e->ev_start[i]), err);
         if (!st)
-            st = sc_op_norm(&e->rt, &e->k, dst, l->out, nh * nw, e->stats, s->shift[i],
+            st = sc_ops_norm(&e->rt, &e->k, dst, l->out, nh * nw, e->stats, s->shift[i],
                             s->scale[i], l->relu, l->res == SC_RES_END ? block_in : NULL,
                             layer_event(e, &e->ev_end[i]), err);
         if (l->res == SC_RES_END)
@@ -427,7 +430,7 @@ static enum sc_status upload_and_run(struct sc_engine *e, struct slot *k, int st
         rc = clEnqueueBarrierWithWaitList(e->rt.queue, 1, &k->up, NULL);
     if (rc != CL_SUCCESS)
         return sc_clrt_fail(&e->rt, err, "Uploading a frame", rc);
-    enum sc_status st = sc_op_rgb8_to_planar(&e->rt, &e->k, k->in8, e->w, e->h, mirror,
+    enum sc_status st = sc_ops_rgb8_to_planar(&e->rt, &e->k, k->in8, e->w, e->h, mirror,
                                              e->x0, err);
     return st ? st : forward(e, &e->styles[style], result, err);
 }
@@ -450,7 +453,7 @@ enum sc_status sc_engine_submit(struct sc_engine *e, int style, const uint8_t *i
     struct sc_out_params op = {p->strength, p->keep_colors, p->mirror};
     st = upload_and_run(e, k, style, in, p->mirror, &y, err);
     if (!st)
-        st = sc_op_planar_to_rgb8(&e->rt, &e->k, y, e->ow, e->oh, k->in8, w, h, &op,
+        st = sc_ops_planar_to_rgb8(&e->rt, &e->k, y, e->ow, e->oh, k->in8, w, h, &op,
                                   k->out8, err);
     if (st) {
         clFinish(e->rt.queue);
@@ -522,7 +525,7 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
     if (!st && !e->outf)
         st = alloc(e, n * sizeof(float), &e->outf, err);
     if (!st)
-        st = sc_op_planar_to_f32(&e->rt, &e->k, y, e->ow, e->oh, e->outf, err);
+        st = sc_ops_planar_to_f32(&e->rt, &e->k, y, e->ow, e->oh, e->outf, err);
     if (st) {
         clFinish(e->rt.queue);
         clFinish(e->rt.xfer);

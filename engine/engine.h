@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/frame.h"
 #include "engine/model.h"
-#include "engine/status.h"
+#include "common/status.h"
 
-#define SC_MIN_SIDE 16
 #define SC_ENGINE_MAX_INFLIGHT 2
 
 struct sc_engine;
@@ -25,13 +25,10 @@ struct sc_engine_opts {
 
 enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opts *opts,
                               struct sc_error *err);
-void sc_engine_free(struct sc_engine *e);
+void sc_engine_free(struct sc_engine **ep);
 
 /* Prints the OpenCL devices with their indices. */
 enum sc_status sc_engine_list_devices(FILE *out, struct sc_error *err);
-
-/* Whether the kernels came from the on-disk cache at init. */
-int sc_engine_cache_hit(const struct sc_engine *e);
 
 /* "NAME (PLATFORM DRIVER)" of the device in use. */
 const char *sc_engine_device_name(const struct sc_engine *e);
@@ -50,9 +47,6 @@ const char *sc_engine_style_name(const struct sc_engine *e, int index);
  * changes; call it early to fail before a window opens). */
 enum sc_status sc_engine_prepare(struct sc_engine *e, int w, int h,
                                  struct sc_error *err);
-
-/* Device memory the engine holds now (weights + activations), bytes. */
-uint64_t sc_engine_device_bytes(const struct sc_engine *e);
 
 struct sc_run_params {
     float strength;     /* 0..1, 1 = fully stylized */
@@ -82,16 +76,5 @@ int sc_engine_pending(const struct sc_engine *e);
 enum sc_status sc_engine_run(struct sc_engine *e, int style, const uint8_t *in,
                              int w, int h, const struct sc_run_params *p,
                              uint8_t *out, struct sc_error *err);
-
-/* The network's raw output as floats 0..1, packed RGB at the full output
- * size (*ow x *oh, which sc_arch_out_size gives); for references and tests. */
-enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *in,
-                                 int w, int h, float *out, int *ow, int *oh,
-                                 struct sc_error *err);
-
-/* Per-layer times of the last run in milliseconds (profiling only);
- * returns the number of entries written (at most n). */
-int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names,
-                          int n);
 
 #endif

@@ -1,4 +1,4 @@
-#include "engine/manifest.h"
+#include "engine/manifest_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "engine/arch.h"
-#include "engine/manifest.h"
+#include "engine/manifest_priv.h"
 
 struct sc_model {
     char name[128];
@@ -28,7 +28,7 @@ enum sc_status sc_model_alloc(const char *name, struct sc_model **out,
     for (int id = 0; id < SC_NET_VARS; id++) {
         m->var[id] = calloc((size_t)sc_arch_var_count(id), sizeof(float));
         if (!m->var[id]) {
-            sc_model_free(m);
+            sc_model_free(&m);
             return sc_error_set(err, SC_ERR_NOMEM, "Out of memory loading style '%s'.", name);
         }
     }
@@ -36,8 +36,10 @@ enum sc_status sc_model_alloc(const char *name, struct sc_model **out,
     return SC_OK;
 }
 
-void sc_model_free(struct sc_model *m)
+void sc_model_free(struct sc_model **mp)
 {
+    struct sc_model *m = *mp;
+    *mp = NULL;
     if (!m)
         return;
     for (int id = 0; id < SC_NET_VARS; id++)
@@ -176,7 +178,7 @@ enum sc_status sc_model_load(const char *dir, struct sc_model **out,
         st = read_var(real, man->var[id].filename, id, m->var[id], err);
     free(man);
     if (st) {
-        sc_model_free(m);
+        sc_model_free(&m);
         return st;
     }
     *out = m;

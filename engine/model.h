@@ -3,7 +3,7 @@
 #ifndef SC_MODEL_H
 #define SC_MODEL_H
 
-#include "engine/status.h"
+#include "common/status.h"
 
 struct sc_model;
 
@@ -17,7 +17,7 @@ enum sc_status sc_model_load(const char *dir, struct sc_model **out,
  * (engine/sketch.c); needs no files. */
 enum sc_status sc_model_init_sketch(struct sc_model **out, struct sc_error *err);
 
-void sc_model_free(struct sc_model *m);
+void sc_model_free(struct sc_model **mp);
 
 /* The style's name (its folder's name). */
 const char *sc_model_name(const struct sc_model *m);

@@ -1,4 +1,4 @@
-#include "engine/ops.h"
+#include "engine/ops_priv.h"
 
 #include <string.h>
 
@@ -10,16 +10,16 @@
 
 static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
 
-int sc_same_out(int n, int stride) { return (n + stride - 1) / stride; }
+int sc_ops_same_out(int n, int stride) { return (n + stride - 1) / stride; }
 
-int sc_same_pad(int n, int k, int stride)
+int sc_ops_same_pad(int n, int k, int stride)
 {
-    int out = sc_same_out(n, stride);
+    int out = sc_ops_same_out(n, stride);
     int total = (out - 1) * stride + k - n;
     return total > 0 ? total / 2 : 0;
 }
 
-int sc_pack_block(int k, int stride, int oc, int transposed)
+int sc_ops_pack_block(int k, int stride, int oc, int transposed)
 {
     if (transposed || (k == 3 && stride == 2))
         return 16;
@@ -28,15 +28,15 @@ int sc_pack_block(int k, int stride, int oc, int transposed)
     return 8;
 }
 
-long sc_packed_count(int k, int c, int oc, int ob)
+long sc_ops_packed_count(int k, int c, int oc, int ob)
 {
     return (long)round_up((size_t)oc, (size_t)ob) * c * k * k;
 }
 
-void sc_weights_pack(const float *tf, int k, int c, int oc, int transposed, int ob,
+void sc_ops_weights_pack(const float *tf, int k, int c, int oc, int transposed, int ob,
                      float *dst)
 {
-    long n = sc_packed_count(k, c, oc, ob);
+    long n = sc_ops_packed_count(k, c, oc, ob);
     memset(dst, 0, (size_t)n * sizeof *dst);
     for (int ky = 0; ky < k; ky++)
         for (int kx = 0; kx < k; kx++)
@@ -64,7 +64,7 @@ static enum sc_status make_kernel(struct sc_clrt *rt, cl_program p, const char *
     return SC_OK;
 }
 
-enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
+enum sc_status sc_ops_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
                                struct sc_error *err)
 {
     memset(k, 0, sizeof *k);
@@ -83,7 +83,7 @@ enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
     for (size_t i = 0; !st && i < sizeof list / sizeof list[0]; i++)
         st = make_kernel(rt, k->prog, list[i].name, list[i].k, err);
     if (st) {
-        sc_kernels_free(k);
+        sc_ops_kernels_free(k);
         return st;
     }
     /* Few work items with long contiguous chunks suit CPUs; GPUs want more. */
@@ -94,7 +94,7 @@ enum sc_status sc_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
     return SC_OK;
 }
 
-void sc_kernels_free(struct sc_kernels *k)
+void sc_ops_kernels_free(struct sc_kernels *k)
 {
     cl_kernel *all[] = {&k->conv, &k->conv9_b8, &k->conv9_b3, &k->conv3s2, &k->deconv, &k->norm_stats, &k->norm_apply,
                         &k->in_rgb8, &k->out_rgb8, &k->out_f32, &k->wino_in,
@@ -137,7 +137,7 @@ static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_m
                             int c, int h, int w, cl_mem wt, cl_mem out, int oc,
                             cl_event *ev, struct sc_error *err)
 {
-    int ob = sc_pack_block(9, 1, oc, 0), px = ob == 3 ? 64 : 16;   /* pixels per item */
+    int ob = sc_ops_pack_block(9, 1, oc, 0), px = ob == 3 ? 64 : 16;   /* pixels per item */
     struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(out), ARG(oc)};
     size_t lws[3] = {4, 8, 1};
     size_t gws[3] = {round_up((size_t)(w + px - 1) / (size_t)px, 4), round_up((size_t)h, 8),
@@ -146,15 +146,15 @@ static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_m
                   lws, ev, err);
 }
 
-enum sc_status sc_op_conv(struct sc_clrt *rt, const struct sc_kernels *k,
+enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k,
                           cl_mem in, int c, int h, int w, cl_mem wt, int ks,
                           int stride, cl_mem out, int oc, cl_event *ev,
                           struct sc_error *err)
 {
     if (ks == 9 && stride == 1)
         return conv9(rt, k, in, c, h, w, wt, out, oc, ev, err);
-    int oh = sc_same_out(h, stride), ow = sc_same_out(w, stride);
-    int py = sc_same_pad(h, ks, stride), px = sc_same_pad(w, ks, stride);
+    int oh = sc_ops_same_out(h, stride), ow = sc_ops_same_out(w, stride);
+    int py = sc_ops_same_pad(h, ks, stride), px = sc_ops_same_pad(w, ks, stride);
     if (ks == 3 && stride == 2) {
         struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(py), ARG(px),
                           ARG(out), ARG(oc), ARG(oh), ARG(ow)};
@@ -171,7 +171,7 @@ enum sc_status sc_op_conv(struct sc_clrt *rt, const struct sc_kernels *k,
     return launch(rt, k->conv, "A convolution", a, 13, 3, gws, lws, ev, err);
 }
 
-enum sc_status sc_op_deconv(struct sc_clrt *rt, const struct sc_kernels *k,
+enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k,
                             cl_mem in, int c, int h, int w, cl_mem wt,
                             cl_mem out, int oc, cl_event *ev, struct sc_error *err)
 {
@@ -182,7 +182,7 @@ enum sc_status sc_op_deconv(struct sc_clrt *rt, const struct sc_kernels *k,
     return launch(rt, k->deconv, "A transposed convolution", a, 7, 3, gws, lws, ev, err);
 }
 
-enum sc_status sc_op_norm(struct sc_clrt *rt, const struct sc_kernels *k,
+enum sc_status sc_ops_norm(struct sc_clrt *rt, const struct sc_kernels *k,
                           cl_mem x, int c, int hw, cl_mem stats, cl_mem shift,
                           cl_mem scale, int relu, cl_mem residual, cl_event *ev,
                           struct sc_error *err)
@@ -210,7 +210,7 @@ static void pixel_grid(int w, int h, size_t gws[2], size_t lws[2])
     gws[1] = round_up((size_t)h, LY);
 }
 
-enum sc_status sc_op_rgb8_to_planar(struct sc_clrt *rt, const struct sc_kernels *k,
+enum sc_status sc_ops_rgb8_to_planar(struct sc_clrt *rt, const struct sc_kernels *k,
                                     cl_mem in8, int w, int h, int mirror, cl_mem x,
                                     struct sc_error *err)
 {
@@ -220,7 +220,7 @@ enum sc_status sc_op_rgb8_to_planar(struct sc_clrt *rt, const struct sc_kernels 
     return launch(rt, k->in_rgb8, "Uploading a frame", a, 5, 2, gws, lws, NULL, err);
 }
 
-enum sc_status sc_op_planar_to_rgb8(struct sc_clrt *rt, const struct sc_kernels *k,
+enum sc_status sc_ops_planar_to_rgb8(struct sc_clrt *rt, const struct sc_kernels *k,
                                     cl_mem x, int ow, int oh, cl_mem orig8, int w,
                                     int h, const struct sc_out_params *p, cl_mem out8,
                                     struct sc_error *err)
@@ -233,7 +233,7 @@ enum sc_status sc_op_planar_to_rgb8(struct sc_clrt *rt, const struct sc_kernels 
     return launch(rt, k->out_rgb8, "Converting the output", a, 10, 2, gws, lws, NULL, err);
 }
 
-enum sc_status sc_op_planar_to_f32(struct sc_clrt *rt, const struct sc_kernels *k,
+enum sc_status sc_ops_planar_to_f32(struct sc_clrt *rt, const struct sc_kernels *k,
                                    cl_mem x, int ow, int oh, cl_mem outf,
                                    struct sc_error *err)
 {
@@ -247,12 +247,12 @@ enum sc_status sc_op_planar_to_f32(struct sc_clrt *rt, const struct sc_kernels *
 
 #define WINO_TP_ALIGN 16
 
-long sc_wino_filter_count(int c, int oc)
+long sc_ops_wino_filter_count(int c, int oc)
 {
     return 36L * c * oc;
 }
 
-void sc_wino_filter(const float *tf, int c, int oc, float *u)
+void sc_ops_wino_filter(const float *tf, int c, int oc, float *u)
 {
     static const double g[6][3] = {
         {1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
@@ -278,23 +278,23 @@ void sc_wino_filter(const float *tf, int c, int oc, float *u)
         }
 }
 
-int sc_wino_tiles_padded(int h, int w)
+int sc_ops_wino_tiles_padded(int h, int w)
 {
     size_t t = (size_t)((h + 3) / 4) * ((w + 3) / 4);
     return (int)round_up(t, WINO_TP_ALIGN);
 }
 
-size_t sc_wino_scratch_floats(int c, int h, int w)
+size_t sc_ops_wino_scratch_floats(int c, int h, int w)
 {
-    return 36 * (size_t)c * (size_t)sc_wino_tiles_padded(h, w);
+    return 36 * (size_t)c * (size_t)sc_ops_wino_tiles_padded(h, w);
 }
 
-enum sc_status sc_op_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k,
+enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k,
                                   cl_mem in, int c, int h, int w, cl_mem u, cl_mem v,
                                   cl_mem m, cl_mem out, int oc, cl_event *ev,
                                   struct sc_error *err)
 {
-    int tx = (w + 3) / 4, ty = (h + 3) / 4, tp = sc_wino_tiles_padded(h, w);
+    int tx = (w + 3) / 4, ty = (h + 3) / 4, tp = sc_ops_wino_tiles_padded(h, w);
     struct arg a1[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(tx), ARG(ty), ARG(tp), ARG(v)};
     size_t l1[3] = {4, 4, 1};
     size_t g1[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)ty, 4), (size_t)c};

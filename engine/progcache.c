@@ -1,4 +1,4 @@
-#include "engine/progcache.h"
+#include "engine/progcache_priv.h"
 
 #include <errno.h>
 #include <stdint.h>

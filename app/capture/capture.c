@@ -1,4 +1,5 @@
 #include "app/capture/capture.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -7,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/log.h"
+#include "common/log.h"
 
 #define READ_TIMEOUT_MS 100     /* bounds how long terminate may wait */
 #define REOPEN_MS 500
@@ -55,14 +56,7 @@ static int should_stop(struct sc_capture *c)
 /* Sleeps ms unless terminate is posted first; returns 1 if it was. */
 static int wait_terminate(struct sc_capture *c, int ms)
 {
-    struct timespec dl;
-    clock_gettime(CLOCK_MONOTONIC, &dl);
-    dl.tv_sec += ms / 1000;
-    dl.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (dl.tv_nsec >= 1000000000L) {
-        dl.tv_nsec -= 1000000000L;
-        dl.tv_sec++;
-    }
+    struct timespec dl = sc_deadline_ms(ms);
     pthread_mutex_lock(&c->lock);
     while (!c->terminate && pthread_cond_timedwait(&c->wake, &c->lock, &dl) != ETIMEDOUT)
         ;
@@ -184,12 +178,8 @@ enum sc_status sc_capture_init(struct sc_capture **cap, const struct sc_source_d
         free(c);
         return st;
     }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&c->lock, NULL);
-    pthread_cond_init(&c->wake, &ca);
-    pthread_condattr_destroy(&ca);
+    sc_cond_init(&c->wake);
     set_state(c, SC_CAPTURE_RUNNING, NULL);
     /* From here on the thread owns the source: the create is the hand-off. */
     if (pthread_create(&c->thread, NULL, capture_thread, c) != 0) {

@@ -1,10 +1,11 @@
 #include "app/capture/pace.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <math.h>
 #include <time.h>
 
-#include "app/frame.h"
+#include "common/frame.h"
 
 void sc_pace_init(struct sc_pace *p, double fps, int paced)
 {

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "engine/status.h"
+#include "common/status.h"
 
 struct sc_pace {
     int64_t period_us;

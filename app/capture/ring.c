@@ -1,4 +1,5 @@
 #include "app/capture/ring.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -27,17 +28,6 @@ struct sc_ring {
     struct sc_ring_stats st;    /* lock */
 };
 
-static void deadline_after(struct timespec *ts, int ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_nsec -= 1000000000L;
-        ts->tv_sec++;
-    }
-}
-
 enum sc_status sc_ring_init(struct sc_ring **ring, int nslots, enum sc_ring_mode mode,
                             struct sc_error *err)
 {
@@ -50,13 +40,9 @@ enum sc_status sc_ring_init(struct sc_ring **ring, int nslots, enum sc_ring_mode
         free(s);
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory creating the frame ring.");
     }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&r->lock, NULL);
-    pthread_cond_init(&r->can_read, &ca);
-    pthread_cond_init(&r->can_write, &ca);
-    pthread_condattr_destroy(&ca);
+    sc_cond_init(&r->can_read);
+    sc_cond_init(&r->can_write);
     r->mode = mode;
     r->nslots = nslots;
     r->slots = s;
@@ -110,8 +96,7 @@ static struct slot *slot_of(const struct sc_frame *f)
 enum sc_status sc_ring_write_acquire(struct sc_ring *r, int w, int h, int timeout_ms,
                                      struct sc_frame **out)
 {
-    struct timespec dl;
-    deadline_after(&dl, timeout_ms);
+    struct timespec dl = sc_deadline_ms(timeout_ms);
     pthread_mutex_lock(&r->lock);
     struct slot *s = NULL;
     while (!r->terminated && !(s = find_free(r))) {
@@ -189,8 +174,7 @@ void sc_ring_post_eos(struct sc_ring *r)
 enum sc_status sc_ring_read_acquire(struct sc_ring *r, int timeout_ms,
                                     const struct sc_frame **out)
 {
-    struct timespec dl;
-    deadline_after(&dl, timeout_ms);
+    struct timespec dl = sc_deadline_ms(timeout_ms);
     int live = r->mode == SC_RING_LIVE;
     pthread_mutex_lock(&r->lock);
     struct slot *s = NULL;

@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#include "app/frame.h"
-#include "engine/status.h"
+#include "common/frame.h"
+#include "common/status.h"
 
 enum sc_ring_mode {
     SC_RING_LIVE,       /* producer never waits: the oldest unconsumed frame is

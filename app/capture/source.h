@@ -4,8 +4,8 @@
 #ifndef SC_SOURCE_H
 #define SC_SOURCE_H
 
-#include "app/frame.h"
-#include "engine/status.h"
+#include "common/frame.h"
+#include "common/status.h"
 
 struct sc_source_request {
     const char *spec;   /* device path, file name or "test"; NULL = driver default */

@@ -6,8 +6,8 @@
 #include "app/capture/pace.h"
 #include "app/capture/source.h"
 
-#include "app/image_io.h"
-#include "app/resize.h"
+#include "common/image_io.h"
+#include "common/resize.h"
 
 struct image_src {
     uint8_t *rgb;           /* the picture at the delivered size */

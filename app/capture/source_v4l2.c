@@ -16,8 +16,9 @@
 #include <sys/mman.h>
 
 #include "app/capture/source.h"
+#include "common/clock.h"
 #include "app/capture/v4l2_priv.h"
-#include "app/log.h"
+#include "common/log.h"
 
 #define NBUFS 4
 #define MAX_BAD_FRAMES 60   /* consecutive broken frames before giving up */

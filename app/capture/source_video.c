@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "app/capture/source.h"
-#include "app/record/avlog.h"
+#include "common/clock.h"
+#include "common/avlog.h"
 
 struct video {
     char path[1024];

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "engine/status.h"
+#include "common/status.h"
 
 /* Prints every /dev/videoN with its stable /dev/v4l/by-id name (if any), card
  * name, native formats, sizes and frame rates. Returns the number of video

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "app/process/process_priv.h"
-#include "app/resize.h"
+#include "common/clock.h"
+#include "common/resize.h"
 
 static int grow(uint8_t **buf, size_t n)
 {

@@ -1,4 +1,5 @@
 #include "app/process/mailbox.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -22,11 +23,7 @@ enum sc_status sc_mailbox_init(struct sc_mailbox **out, struct sc_error *err)
     if (!mb)
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory starting the display.");
     pthread_mutex_init(&mb->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&mb->cond, &ca);
-    pthread_condattr_destroy(&ca);
+    sc_cond_init(&mb->cond);
     for (int i = 0; i < SC_MAILBOX_BACKS; i++)
         mb->back[i] = i;
     mb->slot = SC_MAILBOX_BACKS;
@@ -35,8 +32,10 @@ enum sc_status sc_mailbox_init(struct sc_mailbox **out, struct sc_error *err)
     return SC_OK;
 }
 
-void sc_mailbox_free(struct sc_mailbox *mb)
+void sc_mailbox_free(struct sc_mailbox **mbp)
 {
+    struct sc_mailbox *mb = *mbp;
+    *mbp = NULL;
     if (!mb)
         return;
     for (int i = 0; i < SC_MAILBOX_BACKS + 2; i++) {
@@ -84,14 +83,7 @@ void sc_mailbox_post(struct sc_mailbox *mb, int i)
 
 const struct sc_shown *sc_mailbox_take(struct sc_mailbox *mb, int timeout_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = sc_deadline_ms(timeout_ms);
     pthread_mutex_lock(&mb->lock);
     while (!mb->fresh && timeout_ms > 0)
         if (pthread_cond_timedwait(&mb->cond, &mb->lock, &until) == ETIMEDOUT)

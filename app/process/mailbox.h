@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "app/frame.h"
-#include "engine/status.h"
+#include "common/frame.h"
+#include "common/status.h"
 
 struct sc_shown {
     struct sc_frame stylized;   /* what the engine made */
@@ -25,7 +25,7 @@ struct sc_shown {
 struct sc_mailbox;
 
 enum sc_status sc_mailbox_init(struct sc_mailbox **out, struct sc_error *err);
-void sc_mailbox_free(struct sc_mailbox *mb);
+void sc_mailbox_free(struct sc_mailbox **mbp);
 
 /* Producer: its buffer i (0 .. SC_MAILBOX_BACKS-1), sized for w x h
  * (reallocated only when the size changes); NULL when out of memory. */

@@ -1,12 +1,13 @@
 /* The processing thread: its loop, its orders (controls, recording) and the
  * status it publishes. The frames it has in the engine are flight.c's. */
 #include "app/process/process_priv.h"
+#include "common/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/log.h"
+#include "common/log.h"
 
 enum cmd { CMD_NONE, CMD_RECORD_START, CMD_RECORD_STOP };
 
@@ -28,7 +29,7 @@ static void record_stop(struct sc_process *p)
     struct sc_recorder_stats rs;
     struct sc_recorder_status st;
     sc_recorder_get_status(p->rec, &st);
-    sc_recorder_free(p->rec, &rs);
+    sc_recorder_free(&p->rec, &rs);
     p->rec = NULL;
     char msg[1100];
     if (st.failure[0])
@@ -236,15 +237,17 @@ enum sc_status sc_process_init(struct sc_process **out, const struct sc_process_
     return SC_OK;
 }
 
-void sc_process_free(struct sc_process *p)
+void sc_process_free(struct sc_process **pp)
 {
+    struct sc_process *p = *pp;
+    *pp = NULL;
     if (!p)
         return;
     pthread_mutex_lock(&p->lock);
     p->terminate = 1;
     pthread_mutex_unlock(&p->lock);
     pthread_join(p->thread, NULL);
-    sc_engine_free(p->o.engine);
+    sc_engine_free(&p->o.engine);
     sc_flight_free(p);
     pthread_mutex_destroy(&p->lock);
     free(p);

@@ -52,7 +52,7 @@ enum sc_status sc_process_init(struct sc_process **out, const struct sc_process_
                                struct sc_error *err);
 /* Posts terminate, finishes a recording (file finalized), joins, frees the
  * engine. NULL is a no-op. */
-void sc_process_free(struct sc_process *p);
+void sc_process_free(struct sc_process **pp);
 
 /* Any thread: the controls for the next frame. */
 void sc_process_set_controls(struct sc_process *p, const struct sc_controls *c);

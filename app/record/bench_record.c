@@ -1,11 +1,12 @@
 #include "app/record/bench_record.h"
+#include "common/clock.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "app/frame.h"
+#include "common/frame.h"
 #include "app/record/recorder.h"
 
 #define PATTERNS 24  /* distinct pictures, cycled; the motion never repeats within a GOP */
@@ -65,7 +66,7 @@ enum sc_status sc_record_bench(int w, int h, int frames, FILE *out)
         sc_recorder_push(rec, &f);
     }
     struct sc_recorder_stats stats;
-    st = sc_recorder_free(rec, &stats);
+    st = sc_recorder_free(&rec, &stats);
     double secs = (sc_now_us() - t0) / 1e6;
     fprintf(out, "record bench: %dx%d, %d frames encoded in %.2f s: %.1f fps "
             "(default settings, Matroska), written %llu, dropped %llu\n",

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "engine/status.h"
+#include "common/status.h"
 
 /* Encodes `frames` synthetic w x h frames (made before timing starts) with
  * the default recorder settings into a temporary .mkv, which is removed, and

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/log.h"
-#include "app/record/avlog.h"
+#include "common/log.h"
+#include "common/avlog.h"
 
 /* A killed recording loses the cluster (MKV) or fragment (MP4) in memory:
  * cut them at least this often, and force a keyframe about once a second. */
@@ -298,7 +298,7 @@ enum sc_status sc_encoder_open(struct sc_encoder **out, const struct sc_recorder
     *out = e;
     return SC_OK;
 fail:
-    sc_encoder_free(e);
+    sc_encoder_free(&e);
     return st;
 }
 
@@ -419,8 +419,10 @@ uint64_t sc_encoder_frames(const struct sc_encoder *e)
     return e->kept_frames;
 }
 
-void sc_encoder_free(struct sc_encoder *e)
+void sc_encoder_free(struct sc_encoder **ep)
 {
+    struct sc_encoder *e = *ep;
+    *ep = NULL;
     if (!e)
         return;
     close_output(e);

@@ -31,6 +31,6 @@ double sc_encoder_duration(const struct sc_encoder *e);
 uint64_t sc_encoder_frames(const struct sc_encoder *e);
 
 /* Closes (without finishing if finish was not called) and frees; e may be NULL. */
-void sc_encoder_free(struct sc_encoder *e);
+void sc_encoder_free(struct sc_encoder **ep);
 
 #endif

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "app/frame.h"
-#include "engine/status.h"
+#include "common/frame.h"
+#include "common/status.h"
 
 /* The folder for clips and snapshots: dir if given, else xdg_videos_dir, else
  * home/Videos (the caller passes the settings/environment values; any may be

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/log.h"
+#include "common/log.h"
 #include "app/record/encoder.h"
 
 #define DEFAULT_SLOTS 4
@@ -174,7 +174,7 @@ enum sc_status sc_recorder_init(struct sc_recorder **out, const struct sc_record
         pthread_mutex_destroy(&r->lock);
         pthread_cond_destroy(&r->filled);
         pthread_cond_destroy(&r->freed);
-        sc_encoder_free(r->enc);
+        sc_encoder_free(&r->enc);
         st = sc_error_set(err, SC_ERR_NOMEM, "Cannot record: could not start a thread.");
         goto fail;
     }
@@ -234,8 +234,10 @@ void sc_recorder_get_status(struct sc_recorder *r, struct sc_recorder_status *st
     pthread_mutex_unlock(&r->lock);
 }
 
-enum sc_status sc_recorder_free(struct sc_recorder *r, struct sc_recorder_stats *stats)
+enum sc_status sc_recorder_free(struct sc_recorder **rp, struct sc_recorder_stats *stats)
 {
+    struct sc_recorder *r = *rp;
+    *rp = NULL;
     if (!r)
         return SC_OK;
     pthread_mutex_lock(&r->lock);
@@ -253,7 +255,7 @@ enum sc_status sc_recorder_free(struct sc_recorder *r, struct sc_recorder_stats 
         stats->frames_ignored = r->ignored;
         stats->duration_s = sc_encoder_duration(r->enc);
     }
-    sc_encoder_free(r->enc);
+    sc_encoder_free(&r->enc);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->filled);
     pthread_cond_destroy(&r->freed);

@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
-#include "app/frame.h"
-#include "engine/status.h"
+#include "common/frame.h"
+#include "common/status.h"
 
 struct sc_recorder;
 
@@ -63,6 +63,6 @@ void sc_recorder_get_status(struct sc_recorder *rec, struct sc_recorder_status *
  * queue, finalizes the file, joins and frees. stats may be NULL; rec may be
  * NULL. Returns SC_OK, or SC_ERR_FULL / SC_ERR_IO when the recording stopped
  * on a write error (the sentence is in the status' failure message). */
-enum sc_status sc_recorder_free(struct sc_recorder *rec, struct sc_recorder_stats *stats);
+enum sc_status sc_recorder_free(struct sc_recorder **rp, struct sc_recorder_stats *stats);
 
 #endif

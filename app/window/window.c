@@ -64,7 +64,7 @@ enum sc_status sc_window_init(struct sc_window **out,
                                    opts->h > 0 ? opts->h : DEFAULT_H, flags);
     if (!win->window) {
         enum sc_status st = no_display(err);
-        sc_window_free(win);
+        sc_window_free(&win);
         return st;
     }
     /* No vsync: the main loop paces itself by the camera, not the monitor. */
@@ -73,12 +73,12 @@ enum sc_status sc_window_init(struct sc_window **out,
         enum sc_status st = sc_error_set(err, SC_ERR_ARG,
             "Could not create a renderer for the window (%s); run with --headless "
             "to stylize without a window.", SDL_GetError());
-        sc_window_free(win);
+        sc_window_free(&win);
         return st;
     }
     win->text = sc_text_new();
     if (!win->text) {
-        sc_window_free(win);
+        sc_window_free(&win);
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory while opening the window; "
                             "close other programs and try again.");
     }
@@ -86,8 +86,10 @@ enum sc_status sc_window_init(struct sc_window **out,
     return SC_OK;
 }
 
-void sc_window_free(struct sc_window *win)
+void sc_window_free(struct sc_window **winp)
 {
+    struct sc_window *win = *winp;
+    *winp = NULL;
     if (!win)
         return;
     if (win->stylized.tex)

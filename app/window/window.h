@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "app/frame.h"
+#include "common/frame.h"
 #include "app/window/overlay.h"
-#include "engine/status.h"
+#include "common/status.h"
 
 struct sc_window;
 
@@ -27,7 +27,7 @@ enum sc_status sc_window_init(struct sc_window **win,
                               struct sc_error *err);
 
 /* Closes the window and shuts SDL's video down; win may be NULL. */
-void sc_window_free(struct sc_window *win);
+void sc_window_free(struct sc_window **winp);
 
 /* Draws one picture and presents it. stylized may be NULL (nothing to show
  * yet: only the overlay and status line are drawn); original may be NULL

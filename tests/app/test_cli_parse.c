@@ -2,7 +2,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "app/cli.h"
+#include "app/cmd/cli.h"
 #include "tests/engine/testutil.h"
 
 static struct sc_options o;

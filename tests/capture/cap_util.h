@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "app/frame.h"
+#include "common/frame.h"
 
 /* Resident set size of this process in KiB. */
 long cap_rss_kib(void);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app/capture/capture.h"
+#include "common/clock.h"
 #include "cap_util.h"
 
 static uint8_t *alloc_frame(struct sc_frame *f, int w, int h)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "app/capture/ring.h"
+#include "common/clock.h"
 #include "cap_util.h"
 
 static struct sc_ring *make(int n, enum sc_ring_mode m)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/capture/capture.h"
+#include "common/clock.h"
 #include "app/capture/v4l2.h"
 #include "cap_util.h"
 

@@ -50,6 +50,6 @@ int sc_test_write_style(const char *dir)
         if (fclose(f))
             rc = -1;
     }
-    sc_model_free(m);
+    sc_model_free(&m);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/engine_prof.h"
 #include "tests/engine/testutil.h"
 
 static char dir[256];
@@ -23,10 +24,10 @@ static int run_once(void)
     struct sc_model *m;
     ck_assert(sc_model_init_sketch(&m, &err) == SC_OK);
     ck_assert(sc_engine_add_style(e, m, NULL, &err) == SC_OK);
-    sc_model_free(m);
+    sc_model_free(&m);
     struct sc_run_params p = {1.0f, 0, 0};
     ck_assert_msg(sc_engine_run(e, 0, frame, 64, 48, &p, out, &err) == SC_OK, "%s", err.msg);
-    sc_engine_free(e);
+    sc_engine_free(&e);
     return hit;
 }
 
@@ -79,12 +80,12 @@ START_TEST(test_memory_1080p)
     struct sc_model *m;
     ck_assert(sc_model_init_sketch(&m, &err) == SC_OK);
     ck_assert(sc_engine_add_style(e, m, NULL, &err) == SC_OK);
-    sc_model_free(m);
+    sc_model_free(&m);
     ck_assert_msg(sc_engine_prepare(e, 1920, 1080, &err) == SC_OK, "%s", err.msg);
     uint64_t bytes = sc_engine_device_bytes(e);
     printf("1920x1080: %.0f MiB of device memory\n", bytes / 1048576.0);
     ck_assert_msg(bytes < (1ull << 30), "1920x1080 needs %llu bytes", (unsigned long long)bytes);
-    sc_engine_free(e);
+    sc_engine_free(&e);
 }
 END_TEST
 

@@ -10,6 +10,7 @@
 #include <stb_image.h>
 
 #include "engine/engine.h"
+#include "engine/engine_prof.h"
 #include "tests/engine/testutil.h"
 
 static struct sc_engine *eng;
@@ -48,7 +49,7 @@ static double check_reference(const char *golden, const char *f32name)
     ck_assert_msg(sc_model_load(mdir, &m, &err) == SC_OK, "%s", err.msg);
     int idx;
     ck_assert_msg(sc_engine_add_style(eng, m, &idx, &err) == SC_OK, "%s", err.msg);
-    sc_model_free(m);
+    sc_model_free(&m);
 
     size_t nref;
     snprintf(path, sizeof path, "%s/%s", golden, f32name);
@@ -103,7 +104,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    sc_engine_free(eng);
+    sc_engine_free(&eng);
 }
 
 int main(void)

@@ -24,7 +24,7 @@ START_TEST(test_two_in_flight)
     struct sc_model *m;
     ck_assert(sc_model_init_sketch(&m, &err) == SC_OK);
     ck_assert(sc_engine_add_style(e, m, NULL, &err) == SC_OK);
-    sc_model_free(m);
+    sc_model_free(&m);
     static uint8_t in[4][N], ref[4][N], out[4][N];
     struct sc_run_params p = {0.8f, 0, 1};
     for (int i = 0; i < 4; i++) {
@@ -45,7 +45,7 @@ START_TEST(test_two_in_flight)
     ck_assert_int_eq(sc_engine_pending(e), 0);
     for (int i = 0; i < 4; i++)
         ck_assert_msg(memcmp(ref[i], out[i], N) == 0, "frame %d differs in flight", i);
-    sc_engine_free(e);
+    sc_engine_free(&e);
 }
 END_TEST
 

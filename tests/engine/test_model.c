@@ -65,8 +65,8 @@ START_TEST(test_valid_folder_loads)
     for (int id = 0; id < SC_NET_VARS; id++)
         ck_assert(memcmp(sc_model_var(m, id), sc_model_var(ref, id),
                          (size_t)sc_arch_var_count(id) * 4) == 0);
-    sc_model_free(ref);
-    sc_model_free(m);
+    sc_model_free(&ref);
+    sc_model_free(&m);
 }
 END_TEST
 
@@ -186,7 +186,7 @@ START_TEST(test_shared_styles_load)
         struct sc_error err;
         ck_assert_msg(sc_model_load(p, &m, &err) == SC_OK, "%s", err.msg);
         ck_assert_str_eq(sc_model_name(m), names[i]);
-        sc_model_free(m);
+        sc_model_free(&m);
     }
 }
 END_TEST

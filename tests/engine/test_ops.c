@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/clrt.h"
-#include "engine/ops.h"
+#include "engine/clrt_priv.h"
+#include "engine/ops_priv.h"
 #include "tests/engine/testutil.h"
 
 static struct sc_clrt rt;
@@ -101,20 +101,20 @@ static void ref_deconv(const float *in, int c, int h, int w, const float *f, int
 static void run_conv_case(int c, int h, int w, int k, int s, int oc)
 {
     unsigned seed = (unsigned)(c * 131 + h * 17 + w * 7 + k + s * 3 + oc);
-    int oh = sc_same_out(h, s), ow = sc_same_out(w, s);
+    int oh = sc_ops_same_out(h, s), ow = sc_ops_same_out(w, s);
     size_t nin = (size_t)c * h * w, nf = (size_t)k * k * c * oc, nout = (size_t)oc * oh * ow;
     float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
           *got = malloc(nout * 4);
-    int ob = sc_pack_block(k, s, oc, 0);
-    float *packed = malloc((size_t)sc_packed_count(k, c, oc, ob) * 4);
+    int ob = sc_ops_pack_block(k, s, oc, 0);
+    float *packed = malloc((size_t)sc_ops_packed_count(k, c, oc, ob) * 4);
     for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 100;
     for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
     ref_conv(in, c, h, w, f, k, s, oc, ref);
-    sc_weights_pack(f, k, c, oc, 0, ob, packed);
-    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_packed_count(k, c, oc, ob)),
+    sc_ops_weights_pack(f, k, c, oc, 0, ob, packed);
+    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_ops_packed_count(k, c, oc, ob)),
            dout = buf(NULL, nout);
     struct sc_error err;
-    ck_assert_msg(sc_op_conv(&rt, &kern, din, c, h, w, dw, k, s, dout, oc, NULL, &err) == SC_OK,
+    ck_assert_msg(sc_ops_conv(&rt, &kern, din, c, h, w, dw, k, s, dout, oc, NULL, &err) == SC_OK,
                   "%s", err.msg);
     get(dout, got, nout);
     double d = max_diff(ref, got, nout);
@@ -145,17 +145,17 @@ static void run_wino_case(int c, int h, int w, int oc)
 {
     unsigned seed = (unsigned)(c * 13 + h * 7 + w * 5 + oc);
     size_t nin = (size_t)c * h * w, nf = 9 * (size_t)c * oc, nout = (size_t)oc * h * w;
-    size_t scratch = sc_wino_scratch_floats(c > oc ? c : oc, h, w);
+    size_t scratch = sc_ops_wino_scratch_floats(c > oc ? c : oc, h, w);
     float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
-          *got = malloc(nout * 4), *u = malloc((size_t)sc_wino_filter_count(c, oc) * 4);
+          *got = malloc(nout * 4), *u = malloc((size_t)sc_ops_wino_filter_count(c, oc) * 4);
     for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 20;
     for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
     ref_conv(in, c, h, w, f, 3, 1, oc, ref);
-    sc_wino_filter(f, c, oc, u);
-    cl_mem din = buf(in, nin), du = buf(u, (size_t)sc_wino_filter_count(c, oc)),
+    sc_ops_wino_filter(f, c, oc, u);
+    cl_mem din = buf(in, nin), du = buf(u, (size_t)sc_ops_wino_filter_count(c, oc)),
            dv = buf(NULL, scratch), dm = buf(NULL, scratch), dout = buf(NULL, nout);
     struct sc_error err;
-    ck_assert_msg(sc_op_conv3x3_wino(&rt, &kern, din, c, h, w, du, dv, dm, dout, oc, NULL,
+    ck_assert_msg(sc_ops_conv3x3_wino(&rt, &kern, din, c, h, w, du, dv, dm, dout, oc, NULL,
                                      &err) == SC_OK, "%s", err.msg);
     get(dout, got, nout);
     double d = max_diff(ref, got, nout);
@@ -183,15 +183,15 @@ static void run_deconv_case(int c, int h, int w, int oc)
     unsigned seed = (unsigned)(c * 7 + h * 5 + w * 3 + oc);
     size_t nin = (size_t)c * h * w, nf = 9 * (size_t)c * oc, nout = (size_t)oc * 4 * h * w;
     float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
-          *got = malloc(nout * 4), *packed = malloc((size_t)sc_packed_count(3, c, oc, 16) * 4);
+          *got = malloc(nout * 4), *packed = malloc((size_t)sc_ops_packed_count(3, c, oc, 16) * 4);
     for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 10;
     for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
     ref_deconv(in, c, h, w, f, oc, ref);
-    sc_weights_pack(f, 3, c, oc, 1, sc_pack_block(3, 2, oc, 1), packed);
-    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_packed_count(3, c, oc, 16)),
+    sc_ops_weights_pack(f, 3, c, oc, 1, sc_ops_pack_block(3, 2, oc, 1), packed);
+    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_ops_packed_count(3, c, oc, 16)),
            dout = buf(NULL, nout);
     struct sc_error err;
-    ck_assert_msg(sc_op_deconv(&rt, &kern, din, c, h, w, dw, dout, oc, NULL, &err) == SC_OK,
+    ck_assert_msg(sc_ops_deconv(&rt, &kern, din, c, h, w, dw, dout, oc, NULL, &err) == SC_OK,
                   "%s", err.msg);
     get(dout, got, nout);
     double d = max_diff(ref, got, nout);
@@ -242,7 +242,7 @@ static void run_norm_case(int c, int hw, int relu, int with_res, int constant)
            dsh = buf(shift, (size_t)c), dsc = buf(scale, (size_t)c);
     ref_norm(x, c, hw, shift, scale, relu, with_res ? res : NULL);
     struct sc_error err;
-    ck_assert_msg(sc_op_norm(&rt, &kern, dx, c, hw, dst, dsh, dsc, relu,
+    ck_assert_msg(sc_ops_norm(&rt, &kern, dx, c, hw, dst, dsh, dsc, relu,
                              with_res ? dres : NULL, NULL, &err) == SC_OK, "%s", err.msg);
     get(dx, got, n);
     double d = max_diff(x, got, n);
@@ -280,7 +280,7 @@ START_TEST(test_image_kernels)
     cl_mem x = buf(NULL, (size_t)w * h * 3);
     float planar[7 * 5 * 3];
     struct sc_error err;
-    ck_assert(sc_op_rgb8_to_planar(&rt, &kern, d8, w, h, 1, x, &err) == SC_OK);
+    ck_assert(sc_ops_rgb8_to_planar(&rt, &kern, d8, w, h, 1, x, &err) == SC_OK);
     get(x, planar, sizeof planar / 4);
     for (int y = 0; y < h; y++)
         for (int px = 0; px < w; px++)
@@ -289,7 +289,7 @@ START_TEST(test_image_kernels)
                                    in[(y * w + (w - 1 - px)) * 3 + ch]);
     /* Strength 0 returns the (mirrored) original exactly. */
     struct sc_out_params p = {0.0f, 0, 1};
-    ck_assert(sc_op_planar_to_rgb8(&rt, &kern, x, w, h, d8, w, h, &p, o8, &err) == SC_OK);
+    ck_assert(sc_ops_planar_to_rgb8(&rt, &kern, x, w, h, d8, w, h, &p, o8, &err) == SC_OK);
     ck_assert_int_eq(clEnqueueReadBuffer(rt.queue, o8, CL_TRUE, 0, sizeof out, out, 0, NULL,
                                          NULL), CL_SUCCESS);
     for (int y = 0; y < h; y++)
@@ -301,13 +301,13 @@ START_TEST(test_image_kernels)
     cl_mem z = buf(zero, sizeof zero / 4);
     p.strength = 1.0f;
     p.mirror = 0;
-    ck_assert(sc_op_planar_to_rgb8(&rt, &kern, z, w, h, d8, w, h, &p, o8, &err) == SC_OK);
+    ck_assert(sc_ops_planar_to_rgb8(&rt, &kern, z, w, h, d8, w, h, &p, o8, &err) == SC_OK);
     clEnqueueReadBuffer(rt.queue, o8, CL_TRUE, 0, sizeof out, out, 0, NULL, NULL);
     for (int i = 0; i < w * h * 3; i++)
         ck_assert_int_eq(out[i], 128);
     /* Keep colours: grey stylized output takes the original's chroma. */
     p.keep_colors = 1;
-    ck_assert(sc_op_planar_to_rgb8(&rt, &kern, z, w, h, d8, w, h, &p, o8, &err) == SC_OK);
+    ck_assert(sc_ops_planar_to_rgb8(&rt, &kern, z, w, h, d8, w, h, &p, o8, &err) == SC_OK);
     clEnqueueReadBuffer(rt.queue, o8, CL_TRUE, 0, sizeof out, out, 0, NULL, NULL);
     int px0 = 3 * 3;
     double yo = 0.299 * in[px0] + 0.587 * in[px0 + 1] + 0.114 * in[px0 + 2];
@@ -335,12 +335,12 @@ static void setup(void)
 {
     struct sc_error err;
     ck_assert_msg(sc_clrt_init(&rt, -1, 0, NULL, &err) == SC_OK, "%s", err.msg);
-    ck_assert_msg(sc_kernels_init(&rt, &kern, &err) == SC_OK, "%s", err.msg);
+    ck_assert_msg(sc_ops_kernels_init(&rt, &kern, &err) == SC_OK, "%s", err.msg);
 }
 
 static void teardown(void)
 {
-    sc_kernels_free(&kern);
+    sc_ops_kernels_free(&kern);
     sc_clrt_free(&rt);
 }
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/manifest.h"
+#include "engine/manifest_priv.h"
 #include "engine/model.h"
 #include "tests/engine/stylefolder.h"
 
@@ -37,7 +37,7 @@ static void load_folder(const uint8_t *data, size_t size)
     struct sc_model *m = NULL;
     struct sc_error err;
     if (sc_model_load(style_dir, &m, &err) == SC_OK)
-        sc_model_free(m);
+        sc_model_free(&m);
     else if (!err.msg[0])
         abort();   /* every failure must say why */
 }

@@ -37,7 +37,7 @@ START_TEST(test_newest_wins)
     ck_assert_uint_eq(sc_mailbox_dropped(mb), 2);       /* 1 and 2 came too late */
     ck_assert_ptr_null(sc_mailbox_take(mb, 0));         /* nothing newer */
     ck_assert_uint_eq(s->stylized.seq, 3);              /* still on screen */
-    sc_mailbox_free(mb);
+    sc_mailbox_free(&mb);
 }
 END_TEST
 
@@ -69,7 +69,7 @@ START_TEST(test_threads)
     }
     pthread_join(t, NULL);
     ck_assert_uint_eq(taken + sc_mailbox_dropped(mb), FRAMES);
-    sc_mailbox_free(mb);
+    sc_mailbox_free(&mb);
 }
 END_TEST
 

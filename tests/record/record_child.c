@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "app/frame.h"
+#include "common/frame.h"
+#include "common/clock.h"
 #include "app/record/recorder.h"
 #include "rec_util.h"
 
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
         }
     }
     struct sc_recorder_stats s;
-    enum sc_status st = sc_recorder_free(rec, &s);
+    enum sc_status st = sc_recorder_free(&rec, &s);
     printf("written %llu %.3f dropped %llu\n", (unsigned long long)s.frames_written,
            s.duration_s, (unsigned long long)s.frames_dropped);
     free(pics);

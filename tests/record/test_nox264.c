@@ -26,7 +26,7 @@ static void record_clip(const char *path)
         sc_recorder_push(rec, &f);
     }
     struct sc_recorder_stats s;
-    ck_assert_int_eq(sc_recorder_free(rec, &s), SC_OK);
+    ck_assert_int_eq(sc_recorder_free(&rec, &s), SC_OK);
     ck_assert_int_eq(s.frames_written, 10);
 }
 

@@ -20,7 +20,8 @@
 #include <stb_image.h>
 
 #include "app/capture/source.h"
-#include "app/frame.h"
+#include "common/clock.h"
+#include "common/frame.h"
 #include "app/record/paths.h"
 #include "app/record/recorder.h"
 #include "rec_util.h"
@@ -55,7 +56,7 @@ static double record_clip(const char *path, int w, int h, int n,
         struct sc_frame f = {.rgb = rgb, .w = w, .h = h, .pts_us = t, .seq = (uint64_t)i};
         sc_recorder_push(rec, &f);
     }
-    ck_assert_int_eq(sc_recorder_free(rec, stats), SC_OK);
+    ck_assert_int_eq(sc_recorder_free(&rec, stats), SC_OK);
     free(rgb);
     return (t - 5000000) / 1e6 + last_gap / 1e3;
 }
@@ -115,7 +116,7 @@ START_TEST(test_fallback_encoder)
         sc_recorder_push(rec, &f);
     }
     struct sc_recorder_stats s;
-    ck_assert_int_eq(sc_recorder_free(rec, &s), SC_OK);
+    ck_assert_int_eq(sc_recorder_free(&rec, &s), SC_OK);
     struct rt_probe p;
     ck_assert_int_eq(rt_probe(path, &p), 0);
     ck_assert_str_eq(p.codec, "mpeg4");
@@ -150,7 +151,7 @@ START_TEST(test_odd_size_and_drops)
     struct sc_frame wrong = {.rgb = rgb, .w = 10, .h = 10, .pts_us = N * 33333};
     sc_recorder_push(rec, &wrong);
     struct sc_recorder_stats s;
-    ck_assert_int_eq(sc_recorder_free(rec, &s), SC_OK);
+    ck_assert_int_eq(sc_recorder_free(&rec, &s), SC_OK);
     ck_assert_uint_eq(s.frames_written + s.frames_dropped, N + 1);
     ck_assert_uint_gt(s.frames_written, 0);
     struct rt_probe p;
@@ -208,7 +209,7 @@ START_TEST(test_no_overwrite)
     ck_assert_int_eq(sc_record_path_new(dir, "mkv", fresh, sizeof fresh, &err), SC_OK);
     o.path = fresh;
     ck_assert_msg(sc_recorder_init(&rec, &o, &err) == SC_OK, "%s", err.msg);
-    ck_assert_int_eq(sc_recorder_free(rec, NULL), SC_OK);
+    ck_assert_int_eq(sc_recorder_free(&rec, NULL), SC_OK);
     ck_assert_int_eq(stat(fresh, &sb), 0);
     ck_assert_int_gt(sb.st_size, 0);
 
@@ -437,7 +438,7 @@ static void disk_full(int want_mount, const char *name)
         sc_recorder_push(rec, &f);
     }
     struct sc_recorder_stats s;
-    ck_assert_int_eq(sc_recorder_free(rec, &s), SC_ERR_FULL);
+    ck_assert_int_eq(sc_recorder_free(&rec, &s), SC_ERR_FULL);
     setrlimit(RLIMIT_FSIZE, &old);
     ck_assert_uint_ge(s.frames_ignored, 5);
     ck_assert_uint_gt(s.frames_written, 0);
@@ -542,7 +543,7 @@ START_TEST(test_video_source_paced)
                              .pts_us = i * 40000 + (i == N - 1 ? 260000 : 0)};
         sc_recorder_push(rec, &f);
     }
-    ck_assert_int_eq(sc_recorder_free(rec, NULL), SC_OK);
+    ck_assert_int_eq(sc_recorder_free(&rec, NULL), SC_OK);
 
     struct sc_source_request req = {.spec = path, .paced = 1};
     struct sc_source_info info;

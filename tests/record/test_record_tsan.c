@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "app/frame.h"
+#include "common/frame.h"
 #include "app/record/recorder.h"
 #include "rec_util.h"
 
@@ -68,7 +68,7 @@ static int run(const char *path, int blocking, int expect_fail, int noise)
     pthread_join(p, NULL);
     pthread_join(q, NULL);
     struct sc_recorder_stats s;
-    enum sc_status st = sc_recorder_free(rec, &s);
+    enum sc_status st = sc_recorder_free(&rec, &s);
     unlink(path);
     printf("%s blocking=%d: written %llu dropped %llu ignored %llu status %s\n", path,
            blocking, (unsigned long long)s.frames_written,

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/log.h"
+#include "common/log.h"
+#include "common/clock.h"
 #include "app/window/input.h"
 #include "app/window/window.h"
 
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
         sc_err("Out of memory for the demo's %dx%d frames.", args.fw, args.fh);
         free(sty.rgb);
         free(orig.rgb);
-        sc_window_free(win);
+        sc_window_free(&win);
         return 1;
     }
     paint_original(&orig);
@@ -184,6 +185,6 @@ int main(int argc, char **argv)
 done:
     free(sty.rgb);
     free(orig.rgb);
-    sc_window_free(win);
+    sc_window_free(&win);
     return rc;
 }

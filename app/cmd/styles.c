@@ -1,4 +1,4 @@
-#include "app/styles.h"
+#include "app/cmd/styles.h"
 
 #include <dirent.h>
 #include <stdlib.h>

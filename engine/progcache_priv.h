@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "engine/clrt.h"
+#include "engine/clrt_priv.h"
 
 /* The cache file for this build: cache_dir/<64-bit key in hex>.bin. */
 void sc_progcache_path(const struct sc_clrt *rt, const char *const *srcs, int nsrcs,

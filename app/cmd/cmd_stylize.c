@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "app/commands.h"
-#include "app/image_io.h"
-#include "app/log.h"
+#include "app/cmd/commands.h"
+#include "common/image_io.h"
+#include "common/log.h"
 #include "engine/engine.h"
 
 int sc_cmd_list_cl(struct sc_app *app)
@@ -47,7 +47,7 @@ static int run(struct sc_app *app, struct sc_engine *eng, const uint8_t *in, int
     int idx = 0;
     if (!st) {
         st = sc_engine_add_style(eng, m, &idx, err);
-        sc_model_free(m);
+        sc_model_free(&m);
     }
     if (st)
         return st;
@@ -83,7 +83,7 @@ int sc_cmd_stylize(struct sc_app *app)
     else
         sc_info("wrote %s (%dx%d, style %s, %s)", o->out, w, h, o->style,
                 sc_engine_device_name(eng));
-    sc_engine_free(eng);
+    sc_engine_free(&eng);
     sc_image_free(in);
     return st ? 1 : 0;
 }

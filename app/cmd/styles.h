@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "engine/model.h"
-#include "engine/status.h"
+#include "common/status.h"
 
 #define SC_MAX_DIRS 16
 #define SC_MAX_STYLES 64

@@ -7,7 +7,7 @@
 #include <CL/cl.h>
 #include <stdio.h>
 
-#include "engine/status.h"
+#include "common/status.h"
 
 struct sc_clrt {
     cl_platform_id platform;

@@ -1,4 +1,4 @@
-#include "app/cli.h"
+#include "app/cmd/cli.h"
 
 #include <getopt.h>
 #include <stdlib.h>

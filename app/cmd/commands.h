@@ -3,9 +3,9 @@
 #ifndef SC_COMMANDS_H
 #define SC_COMMANDS_H
 
-#include "app/cli.h"
-#include "app/config.h"
-#include "app/styles.h"
+#include "app/cmd/cli.h"
+#include "common/config.h"
+#include "app/cmd/styles.h"
 
 struct sc_app {
     const struct sc_options *opt;

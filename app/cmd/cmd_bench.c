@@ -5,11 +5,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/commands.h"
-#include "app/log.h"
+#include "app/cmd/commands.h"
+#include "common/clock.h"
+#include "common/log.h"
 #include "app/record/bench_record.h"
 #include "engine/arch.h"
 #include "engine/engine.h"
+#include "engine/engine_prof.h"
 
 #define MAX_FRAMES 10000
 
@@ -24,9 +26,7 @@ struct size_result {
 
 static double now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+    return (double)sc_now_us() / 1e3;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -147,7 +147,7 @@ static enum sc_status load_style(struct sc_app *app, struct sc_engine *eng, cons
     enum sc_status st = sc_styles_load(&app->styles, i, &m, err);
     if (!st) {
         st = sc_engine_add_style(eng, m, NULL, err);
-        sc_model_free(m);
+        sc_model_free(&m);
     }
     *name = app->styles.list[i].name;
     return st;
@@ -197,6 +197,6 @@ int sc_cmd_bench(struct sc_app *app)
                sc_engine_cache_hit(eng) ? "from the cache" : "compiled");
     if (st)
         sc_err("%s", err.msg);
-    sc_engine_free(eng);
+    sc_engine_free(&eng);
     return st ? 1 : 0;
 }

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "engine/status.h"
+#include "common/status.h"
 
 /* Loads path as packed RGB (free with sc_image_free); rejects unreadable,
  * corrupt and smaller-than-16x16 images with a sentence naming the file. */

@@ -1,4 +1,4 @@
-#include "app/resize.h"
+#include "common/resize.h"
 
 void sc_resize_rgb(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh)
 {

@@ -1,10 +1,10 @@
-#include "app/record/avlog.h"
+#include "common/avlog.h"
 
 #include <libavutil/log.h>
 #include <pthread.h>
 #include <stdarg.h>
 
-#include "app/log.h"
+#include "common/log.h"
 
 static void forward(void *avcl, int level, const char *fmt, va_list vl)
 {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "engine/arch.h"
-#include "engine/status.h"
+#include "common/status.h"
 
 #define SC_MANIFEST_MAX_BYTES (1 << 20)
 

@@ -4,14 +4,15 @@
 
 #include <stdint.h>
 
+/* The smallest side any stage takes: the network needs room for its
+ * strided layers. */
+#define SC_MIN_SIDE 16
+
 struct sc_frame {
     uint8_t *rgb;     /* w*h*3 bytes, rows packed (stride w*3); owned by whoever allocated the slot */
     int w, h;
     int64_t pts_us;   /* capture time, CLOCK_MONOTONIC microseconds */
     uint64_t seq;     /* capture sequence number, counts dropped frames too */
 };
-
-/* CLOCK_MONOTONIC now, in microseconds: the clock every pts_us is on. */
-int64_t sc_now_us(void);
 
 #endif

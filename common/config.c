@@ -1,4 +1,4 @@
-#include "app/config.h"
+#include "common/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "app/image_io.h"
+#include "common/image_io.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <stb_image.h>
 #include <stb_image_write.h>
 
-#include "engine/engine.h"
+#include "common/frame.h"
 
 enum sc_status sc_image_load(const char *path, uint8_t **rgb, int *w, int *h,
                              struct sc_error *err)

@@ -1,4 +1,5 @@
-#include "app/log.h"
+#include "common/log.h"
+#include "common/clock.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -51,18 +52,11 @@ void sc_log(enum sc_log_level level, const char *fmt, ...)
     pthread_mutex_unlock(&log_lock);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int sc_log_ratelimited(const char *key, enum sc_log_level level,
                        const char *fmt, ...)
 {
     int printed = 0;
-    double t = now_s();
+    double t = (double)sc_now_us() / 1e6;
     pthread_mutex_lock(&log_lock);
     int slot = -1;
     for (int i = 0; i < RL_SLOTS; i++) {

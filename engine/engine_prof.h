@@ -1,0 +1,25 @@
+/* The engine's calls for benchmarks, references and tests: not for the
+ * live pipeline. */
+#ifndef SC_ENGINE_PROF_H
+#define SC_ENGINE_PROF_H
+
+#include "engine/engine.h"
+
+/* Whether the kernels came from the on-disk cache at init. */
+int sc_engine_cache_hit(const struct sc_engine *e);
+
+/* Device memory the engine holds now (weights + activations), bytes. */
+uint64_t sc_engine_device_bytes(const struct sc_engine *e);
+
+/* The network's raw output as floats 0..1, packed RGB at the full output
+ * size (*ow x *oh, which sc_arch_out_size gives); for references and tests. */
+enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *in,
+                                 int w, int h, float *out, int *ow, int *oh,
+                                 struct sc_error *err);
+
+/* Per-layer times of the last run in milliseconds (profiling only);
+ * returns the number of entries written (at most n). */
+int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names,
+                          int n);
+
+#endif
