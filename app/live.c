@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "app/capture/v4l2.h"
+#include "app/output/copies.h"
+#include "app/output/output_record.h"
 #include "common/log.h"
 #include "app/record/paths.h"
 
@@ -140,11 +142,45 @@ static void pick_infer_size(const struct sc_live *lv, struct sc_engine *eng,
             "the camera's size)", cpu_target_fps, CPU_MIN_W);
 }
 
+/* The display lends one buffer per frame in the engine. */
+_Static_assert(SC_MAILBOX_BACKS >= SC_ENGINE_MAX_INFLIGHT, "a mailbox buffer per flight");
+
+/* A recording's settings: the clip declares the source's nominal rate (the
+ * one asked for when unknown) and keeps a video file's time base. */
+static struct sc_output_record_opts record_opts(struct sc_live *lv, const char *path)
+{
+    struct sc_capture_status cs;
+    sc_capture_get_status(lv->capture, &cs);
+    return (struct sc_output_record_opts){
+        .path = path, .lossless = lv->batch,
+        .fps = cs.nominal_fps > 0 ? cs.nominal_fps : lv->app->opt->fps,
+        .time_base_num = cs.time_base_num, .time_base_den = cs.time_base_den};
+}
+
+/* The outputs from the first frame on: the display, and a recording asked
+ * for on the command line. */
+static enum sc_status first_outputs(struct sc_live *lv, struct sc_process_opts *po,
+                                    struct sc_error *err)
+{
+    const struct sc_options *o = lv->app->opt;
+    po->outputs[po->noutputs++] = (struct sc_process_output){SC_LIVE_OUT_DISPLAY,
+                                                             &sc_output_display, lv->mailbox};
+    if (!o->record)
+        return SC_OK;
+    struct sc_output_record_opts ro = record_opts(lv, o->record);
+    void *rec;
+    enum sc_status st = sc_output_record_new(&rec, &ro, err);
+    if (!st)
+        po->outputs[po->noutputs++] = (struct sc_process_output){SC_LIVE_OUT_RECORD,
+                                                                 &sc_output_record, rec};
+    return st;
+}
+
 enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
 {
     const struct sc_options *o = lv->app->opt;
-    enum sc_status st = sc_ring_init(&lv->ring, 4, lv->batch ? SC_RING_LOSSLESS : SC_RING_LIVE,
-                                     err);
+    enum sc_status st = sc_ring_init(&lv->ring, SC_PROCESS_RING_SLOTS,
+                                     lv->batch ? SC_RING_LOSSLESS : SC_RING_LIVE, err);
     if (!st)
         st = sc_mailbox_init(&lv->mailbox, err);
     struct sc_engine *eng = NULL;
@@ -156,15 +192,22 @@ enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
         st = load_styles(lv, eng, err);
     if (!st)
         st = open_source(lv, err);
+    /* --frames ends a headless run: the processing thread makes exactly that
+     * many, so every output gets the same frames. */
+    struct sc_process_opts po = {.engine = eng, .ring = lv->ring, .controls = lv->controls,
+                                 .lossless = lv->batch,
+                                 .max_frames = o->headless ? o->frames : 0};
+    if (!st)
+        st = first_outputs(lv, &po, err);
     if (st) {
+        for (int i = 0; i < po.noutputs; i++)
+            if (po.outputs[i].id != SC_LIVE_OUT_DISPLAY)
+                po.outputs[i].drv->close(po.outputs[i].priv, NULL, 0);
         sc_engine_free(&eng);
         return st;
     }
     sc_info("engine: %s, %d frame%s in flight", sc_engine_device_name(eng),
             sc_engine_inflight(eng), sc_engine_inflight(eng) > 1 ? "s" : "");
-    struct sc_process_opts po = {.engine = eng, .ring = lv->ring, .mailbox = lv->mailbox,
-                                 .controls = lv->controls, .lossless = lv->batch,
-                                 .record_path = o->record};
     pick_infer_size(lv, eng, &po);
     st = sc_process_init(&lv->process, &po, err);
     if (st)
@@ -196,22 +239,69 @@ const char *sc_live_record_dir(struct sc_live *lv)
     return lv->record_dir;
 }
 
-int sc_live_toggle_record(struct sc_live *lv, int recording)
+int sc_live_recording(const struct sc_live *lv, const struct sc_process_status *ps)
 {
-    if (recording) {
-        sc_process_record_stop(lv->process);
+    if (ps->orders_done < lv->rec_order)
+        return lv->rec_asked;   /* not carried out yet: as asked */
+    return sc_process_output(ps, SC_LIVE_OUT_RECORD) != NULL;
+}
+
+int sc_live_toggle_record(struct sc_live *lv)
+{
+    struct sc_process_status ps;
+    sc_process_get_status(lv->process, &ps);
+    if (sc_live_recording(lv, &ps)) {
+        lv->rec_order = sc_process_detach(lv->process, SC_LIVE_OUT_RECORD);
+        lv->rec_asked = 0;
         return 0;
     }
+    if (ps.ended) {
+        sc_err("Not recording: the input has ended; restart stylecam to record it again.");
+        return -1;
+    }
     const char *dir = sc_live_record_dir(lv);
-    char path[4200];
+    char path[PATH_MAX];
     struct sc_error err;
     if (!dir || sc_record_path_new(dir, "mkv", path, sizeof path, &err) != SC_OK) {
         if (dir)
             sc_err("%s", err.msg);
         return -1;
     }
-    sc_process_record_start(lv->process, path);
+    struct sc_output_record_opts ro = record_opts(lv, path);
+    void *rec;
+    if (sc_output_record_new(&rec, &ro, &err) != SC_OK) {
+        sc_err("%s", err.msg);
+        return -1;
+    }
+    uint64_t n = sc_process_attach(lv->process, SC_LIVE_OUT_RECORD, &sc_output_record, rec);
+    if (!n) {
+        sc_output_record.close(rec, NULL, 0);
+        sc_err("Not recording: stylecam is still busy with the last keys; press R again.");
+        return -1;
+    }
+    lv->rec_order = n;
+    lv->rec_asked = 1;
     return 0;
+}
+
+void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t)
+{
+    struct sc_copies c;
+    sc_copies_get(&c);
+    if (!c.enabled)
+        return;
+    struct sc_ring_stats rs;
+    struct sc_process_status ps;
+    sc_ring_get_stats(lv->ring, &rs);
+    sc_process_get_status(lv->process, &ps);
+    char line[512];
+    int n = snprintf(line, sizeof line, "copies: %llu frames into the ring, %llu made, "
+                     "%llu shown;", (unsigned long long)rs.produced,
+                     (unsigned long long)ps.frames, (unsigned long long)t->shown);
+    for (int i = 0; i < SC_COPY_STAGES && n > 0 && (size_t)n < sizeof line; i++)
+        n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", sc_copies_name(i),
+                      (unsigned long long)c.n[i]);
+    sc_debug("%s", line);
 }
 
 int sc_cmd_list_devices(struct sc_app *app)
@@ -228,7 +318,7 @@ int sc_cmd_list_devices(struct sc_app *app)
 int sc_cmd_live(struct sc_app *app)
 {
     const struct sc_options *o = app->opt;
-    static struct sc_live lv;
+    static struct sc_live lv;   /* large (paths, style names): not on the stack */
     memset(&lv, 0, sizeof lv);
     lv.app = app;
     lv.controls = (struct sc_controls){.strength = o->strength, .keep_colors = o->keep_colors,

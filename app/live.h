@@ -1,15 +1,21 @@
 /* The live pipeline as the program runs it: source -> capture thread ->
- * ring -> processing thread -> mailbox -> window (or headless loop). */
+ * ring -> processing thread -> outputs: the display (mailbox -> window or
+ * headless loop) and, while recording, the recorder. */
 #ifndef SC_LIVE_H
 #define SC_LIVE_H
 
+#include <limits.h>
 #include <signal.h>
 
 #include "app/capture/capture.h"
 #include "app/cmd/commands.h"
+#include "app/output/display.h"
 #include "app/process/process.h"
 
 #define SC_LIVE_MAX_STYLES 64
+
+/* The outputs' ids at the processing thread. */
+enum { SC_LIVE_OUT_DISPLAY = 1, SC_LIVE_OUT_RECORD };
 
 struct sc_live {
     struct sc_app *app;
@@ -20,8 +26,10 @@ struct sc_live {
     struct sc_controls controls;           /* the UI's copy; sent on change */
     char style_names[SC_LIVE_MAX_STYLES][128];  /* by engine index */
     int nstyles;
-    char record_dir[4096];                 /* where R and S save ("" until needed) */
+    char record_dir[PATH_MAX];             /* where R and S save ("" until needed) */
     int batch;                             /* a file recorded as fast as it decodes */
+    uint64_t rec_order;                    /* the last R's order to the processing thread */
+    int rec_asked;                         /* what it asked: 1 record, 0 stop */
 };
 
 /* Set from the SIGINT/SIGTERM handler: every loop checks it. */
@@ -42,7 +50,14 @@ int sc_live_run_headless(struct sc_live *lv);
  * the sentence logged. */
 const char *sc_live_record_dir(struct sc_live *lv);
 
-/* Starts or stops a recording (R); returns 0 or -1 with the sentence logged. */
-int sc_live_toggle_record(struct sc_live *lv, int recording);
+/* Main thread: whether a clip is being recorded (or about to be, R was
+ * pressed), given a fresh status. */
+int sc_live_recording(const struct sc_live *lv, const struct sc_process_status *ps);
+/* Main thread: starts or stops a recording (R); returns 0 or -1 with the
+ * sentence logged. */
+int sc_live_toggle_record(struct sc_live *lv);
+
+/* The copies each stage made (debug builds), at debug level. */
+void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t);
 
 #endif

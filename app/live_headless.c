@@ -1,5 +1,6 @@
 /* The headless loop: the same pipeline without a window, for scripts,
- * tests and batch runs; reports rates, latency and drops at exit. */
+ * tests and batch runs; reports rates, latency and drops at exit. It waits
+ * on the mailbox's condition variable. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,9 +9,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 
+/* The run's clock and memory; the frames are the display's tally. */
 struct tally {
-    uint64_t frames;
-    double lat_sum, lat_max;
+    struct sc_display_tally d;
     int64_t t0;
     long rss_warm_kib;          /* resident memory after the warm-up frames */
 };
@@ -35,22 +36,12 @@ static void progress(const struct sc_live *lv, const struct tally *t, int tty)
     if (!tty)
         return;
     double s = (double)(sc_now_us() - t->t0) / 1e6;
-    fprintf(stderr, "\rstylecam: %llu frames, %.1f fps%s   ", (unsigned long long)t->frames,
-            s > 0 ? t->frames / s : 0.0, lv->batch ? " (recording)" : "");
+    fprintf(stderr, "\rstylecam: %llu frames, %.1f fps%s   ", (unsigned long long)t->d.posted,
+            s > 0 ? t->d.posted / s : 0.0, lv->batch ? " (recording)" : "");
 }
 
-static void count(struct sc_live *lv, struct tally *t, const struct sc_shown *s)
-{
-    (void)lv;
-    double lat = (double)(sc_now_us() - s->stylized.pts_us) / 1000.0;
-    t->frames++;
-    if (t->frames == WARM_FRAMES)
-        t->rss_warm_kib = rss_kib();
-    t->lat_sum += lat;
-    if (lat > t->lat_max)
-        t->lat_max = lat;
-}
-
+/* Frames made for the display (shown, or dropped as late and counted) and
+ * latency over those shown. */
 static void report(struct sc_live *lv, const struct tally *t)
 {
     struct sc_ring_stats rs;
@@ -58,15 +49,16 @@ static void report(struct sc_live *lv, const struct tally *t)
     sc_ring_get_stats(lv->ring, &rs);
     sc_process_get_status(lv->process, &ps);
     double s = (double)(sc_now_us() - t->t0) / 1e6;
+    unsigned long long n = t->d.posted;
     if (lv->batch)      /* every frame is taken, none is live: no latency or drops */
-        sc_info("%llu frames in %.1f s (%.1f fps); engine %.1f ms/frame",
-                (unsigned long long)t->frames, s, s > 0 ? t->frames / s : 0.0, ps.engine_ms);
+        sc_info("%llu frames in %.1f s (%.1f fps); engine %.1f ms/frame", n, s,
+                s > 0 ? n / s : 0.0, ps.engine_ms);
     else
         sc_info("%llu frames in %.1f s (%.1f fps); engine %.1f ms/frame; latency capture to "
                 "display %.1f ms mean, %.1f ms max; dropped %llu (camera ring) + %llu "
                 "(display); %llu frames taken that were not among the newest",
-                (unsigned long long)t->frames, s, s > 0 ? t->frames / s : 0.0, ps.engine_ms,
-                t->frames ? t->lat_sum / t->frames : 0.0, t->lat_max,
+                n, s, s > 0 ? n / s : 0.0, ps.engine_ms,
+                t->d.shown ? t->d.lat_sum / t->d.shown : 0.0, t->d.lat_max,
                 (unsigned long long)rs.dropped,
                 (unsigned long long)sc_mailbox_dropped(lv->mailbox),
                 (unsigned long long)ps.stale);
@@ -76,29 +68,29 @@ static void report(struct sc_live *lv, const struct tally *t)
     if (t->rss_warm_kib)
         sc_info("memory: %ld KiB resident after %d frames, %ld KiB at the end", t->rss_warm_kib,
                 WARM_FRAMES, rss_kib());
+    sc_live_log_copies(lv, &t->d);
 }
+
+/* The progress line and the stop flag are looked at this often; frames
+ * wake the loop as they come. */
+#define TICK_MS 250
 
 int sc_live_run_headless(struct sc_live *lv)
 {
-    const struct sc_options *o = lv->app->opt;
     struct tally t;
     memset(&t, 0, sizeof t);
     t.t0 = sc_now_us();
     int tty = isatty(2);
     int64_t last_progress = 0;
-    int rc = 0;
-    while (!sc_live_stop && (!o->frames || t.frames < (uint64_t)o->frames)) {
-        const struct sc_shown *s = sc_mailbox_take(lv->mailbox, 100);
-        if (s)
-            count(lv, &t, s);
-        struct sc_process_status ps;
-        sc_process_get_status(lv->process, &ps);
-        if (ps.failed) {
-            rc = 1;
+    /* The processing thread ends the run (--frames, the source's end, a
+     * failure): the mailbox then says SC_EOF once the last frame is taken. */
+    while (!sc_live_stop) {
+        const struct sc_shown *s;
+        enum sc_status st = sc_display_take(lv->mailbox, &t.d, TICK_MS, &s);
+        if (st == SC_EOF)
             break;
-        }
-        if (ps.ended && !s)
-            break;   /* the source ended and the last frame is in */
+        if (st == SC_OK && t.d.shown == WARM_FRAMES)
+            t.rss_warm_kib = rss_kib();
         if (sc_now_us() - last_progress > 500000) {
             progress(lv, &t, tty);
             last_progress = sc_now_us();
@@ -106,6 +98,8 @@ int sc_live_run_headless(struct sc_live *lv)
     }
     if (tty)
         fputc('\n', stderr);
+    struct sc_process_status ps;
+    sc_process_get_status(lv->process, &ps);
     report(lv, &t);
-    return rc;
+    return ps.failed ? 1 : 0;
 }

@@ -29,16 +29,18 @@ static int dispatch(struct sc_app *app)
 int main(int argc, char **argv)
 {
     struct sc_options opt;
-    char msg[512];
-    if (sc_cli_parse(argc, argv, &opt, msg, sizeof msg)) {
-        sc_err("%s", msg);
+    struct sc_error err;
+    sc_error_clear(&err);
+    /* 2: a bad command line or setting; commands return 1 on failure. */
+    if (sc_cli_parse(argc, argv, &opt, &err) != SC_OK) {
+        sc_err("%s", err.msg);
         exit(2);
     }
     if (opt.verbose)
         sc_log_set_level(SC_LOG_DEBUG);
     struct sc_env env;
-    if (sc_env_read(&env, msg, sizeof msg)) {
-        sc_err("%s", msg);
+    if (sc_env_read(&env, &err) != SC_OK) {
+        sc_err("%s", err.msg);
         exit(2);
     }
     static struct sc_app app;

@@ -10,7 +10,7 @@ static const char *env_or(const char *name, const char *fallback)
     return v && v[0] ? v : fallback;
 }
 
-int sc_env_read(struct sc_env *env, char *msg, size_t msglen)
+enum sc_status sc_env_read(struct sc_env *env, struct sc_error *err)
 {
     memset(env, 0, sizeof *env);
     const char *home = env_or("HOME", "/tmp");
@@ -37,12 +37,10 @@ int sc_env_read(struct sc_env *env, char *msg, size_t msglen)
     if (dev && dev[0]) {
         char *end;
         long v = strtol(dev, &end, 10);
-        if (*end || v < 0 || v > 1000) {
-            snprintf(msg, msglen, "STYLECAM_CL_DEVICE='%s' is not a device number; "
-                     "run 'stylecam --list-cl-devices' to see them.", dev);
-            return -1;
-        }
+        if (*end || v < 0 || v > 1000)
+            return sc_error_set(err, SC_ERR_ARG, "STYLECAM_CL_DEVICE='%s' is not a device "
+                                "number; run 'stylecam --list-cl-devices' to see them.", dev);
         env->cl_device = (int)v;
     }
-    return 0;
+    return SC_OK;
 }

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "common/status.h"
+
 struct sc_env {
     char home[PATH_MAX];         /* $HOME, or /tmp */
     char models[PATH_MAX];       /* STYLECAM_MODELS, "" if unset */
@@ -15,7 +17,8 @@ struct sc_env {
     int has_display;             /* DISPLAY or WAYLAND_DISPLAY set */
 };
 
-/* Fills env; returns 0, or -1 with a sentence in msg if a value is invalid. */
-int sc_env_read(struct sc_env *env, char *msg, size_t msglen);
+/* Fills env; returns SC_OK, or SC_ERR_ARG with one sentence in err when a
+ * value is invalid. */
+enum sc_status sc_env_read(struct sc_env *env, struct sc_error *err);
 
 #endif

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <stb_image.h>
 #include <stb_image_write.h>
 
+#include "common/file.h"
 #include "common/frame.h"
 
 enum sc_status sc_image_load(const char *path, uint8_t **rgb, int *w, int *h,
@@ -39,55 +39,33 @@ void sc_image_free(uint8_t *rgb)
     stbi_image_free(rgb);
 }
 
-struct sink {
-    FILE *f;
-    int failed;
-    int err;
-};
-
-static void write_cb(void *ctx, void *data, int size)
-{
-    struct sink *s = ctx;
-    if (!s->failed && fwrite(data, 1, (size_t)size, s->f) != (size_t)size) {
-        s->failed = 1;
-        s->err = errno;
-    }
-}
-
 static int has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), e = strlen(ext);
     return n > e && strcasecmp(path + n - e, ext) == 0;
 }
 
+struct image {
+    const uint8_t *rgb;
+    int w, h, jpeg;
+};
+
+static int encode(struct sc_file_out *out, void *ctx)
+{
+    const struct image *im = ctx;
+    int ok = im->jpeg ? stbi_write_jpg_to_func(sc_file_put_stb, out, im->w, im->h, 3, im->rgb, 92)
+                      : stbi_write_png_to_func(sc_file_put_stb, out, im->w, im->h, 3, im->rgb,
+                                               im->w * 3);
+    return ok ? 0 : ENOMEM; /* stb fails only when it cannot allocate */
+}
+
 enum sc_status sc_image_save(const char *path, const uint8_t *rgb, int w, int h,
-                             struct sc_error *err)
+                             enum sc_file_mode mode, struct sc_error *err)
 {
     int jpeg = has_ext(path, ".jpg") || has_ext(path, ".jpeg");
     if (!jpeg && !has_ext(path, ".png"))
         return sc_error_set(err, SC_ERR_ARG, "Cannot write %s: the output must end in "
                             ".png, .jpg or .jpeg.", path);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.partial", path);
-    struct sink s = {fopen(tmp, "wb"), 0, 0};
-    if (!s.f)
-        return sc_error_set(err, SC_ERR_IO, "Cannot write %s: %s.", path, strerror(errno));
-    int ok = jpeg ? stbi_write_jpg_to_func(write_cb, &s, w, h, 3, rgb, 92)
-                  : stbi_write_png_to_func(write_cb, &s, w, h, 3, rgb, w * 3);
-    if (fflush(s.f) != 0 && !s.failed) {
-        s.failed = 1;
-        s.err = errno;
-    }
-    if (fclose(s.f) != 0 && !s.failed) {
-        s.failed = 1;
-        s.err = errno;
-    }
-    if (!ok || s.failed || rename(tmp, path) != 0) {
-        int e = s.failed ? s.err : errno;
-        unlink(tmp);
-        return sc_error_set(err, e == ENOSPC ? SC_ERR_FULL : SC_ERR_IO,
-                            "Cannot write %s: %s%s.", path, ok ? strerror(e) : "encoding failed",
-                            e == ENOSPC ? "; free some space or choose another folder" : "");
-    }
-    return SC_OK;
+    struct image im = {rgb, w, h, jpeg};
+    return sc_file_write_atomic(path, mode, encode, &im, err);
 }

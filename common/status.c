@@ -21,6 +21,7 @@ const char *sc_strerror(enum sc_status st)
     case SC_ERR_FULL: return "disk full";
     case SC_AGAIN: return "try again";
     case SC_EOF: return "end of stream";
+    case SC_ERR_EXISTS: return "file exists";
     }
     return "unknown error";
 }

@@ -20,6 +20,7 @@ enum sc_status {
     SC_ERR_FULL,        /* the disk is full */
     SC_AGAIN,           /* nothing ready yet (a timeout); try again */
     SC_EOF,             /* a source has no more frames */
+    SC_ERR_EXISTS,      /* a file that must not be overwritten is there */
 };
 
 /* A short generic description of a status ("file format error"). */

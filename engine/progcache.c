@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "common/file.h"
+#include "common/log.h"
 
 #define CACHE_FORMAT "stylecam-progcache-1"
 #define MAX_BINARY (256u << 20)
@@ -101,13 +103,9 @@ void sc_progcache_save(struct sc_clrt *rt, cl_program prog, const char *path)
         free(bin);
         return;
     }
-    char tmp[640];
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(bin, 1, n, f) == n;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    if (!ok || rename(tmp, path) != 0)
-        unlink(tmp);
+    /* Best effort: a failure only means building from source next time. */
+    struct sc_error err;
+    if (sc_file_write_buffer(path, SC_FILE_REPLACE, bin, n, &err) != SC_OK)
+        sc_debug("kernel cache not saved: %s", err.msg);
     free(bin);
 }

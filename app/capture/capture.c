@@ -38,6 +38,9 @@ static void set_state(struct sc_capture *c, enum sc_capture_state s, const char 
     if (s == SC_CAPTURE_RUNNING) {
         c->st.w = c->info.w;
         c->st.h = c->info.h;
+        c->st.nominal_fps = c->info.fps;
+        c->st.time_base_num = c->info.time_base_num;
+        c->st.time_base_den = c->info.time_base_den;
         snprintf(c->st.name, sizeof c->st.name, "%s", c->info.name);
     }
     if (s != SC_CAPTURE_RUNNING)

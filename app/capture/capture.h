@@ -22,6 +22,9 @@ struct sc_capture_status {
     uint64_t frames_dropped;    /* frames the ring dropped (consumer too slow) */
     double fps;                 /* measured capture rate over the last second */
     int w, h;                   /* negotiated size */
+    double nominal_fps;         /* the source's nominal rate (0 = unknown): a clip declares it */
+    int time_base_num;          /* a video file's time base (else 0/0): a clip */
+    int time_base_den;          /* of it keeps the file's exact timestamps */
     char name[256];             /* what is open */
 };
 

@@ -10,7 +10,9 @@
 enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_READY, SLOT_READING };
 
 struct slot {
-    struct sc_frame frame;  /* pixels: owned by the lease holder; fields: lock */
+    struct sc_frame frame;  /* the lease holder's (WRITING: producer, READING:
+                               consumer); frame.rgb is also written under the
+                               lock, for sc_ring_slot_buffer */
     size_t cap;             /* bytes allocated at frame.rgb (lease holder) */
     enum slot_state state;  /* lock */
     uint64_t order;         /* lock: commit order, for oldest/newest */
@@ -25,6 +27,7 @@ struct sc_ring {
     struct slot *slots;         /* array constant; entries as commented above */
     uint64_t clock;             /* lock: commit counter */
     int eos, terminated;        /* lock */
+    int woken;                  /* lock: sc_ring_wake called, the consumer not yet woken */
     struct sc_ring_stats st;    /* lock */
 };
 
@@ -174,19 +177,26 @@ void sc_ring_post_eos(struct sc_ring *r)
 enum sc_status sc_ring_read_acquire(struct sc_ring *r, int timeout_ms,
                                     const struct sc_frame **out)
 {
-    struct timespec dl = sc_deadline_ms(timeout_ms);
+    struct timespec dl = sc_deadline_ms(timeout_ms > 0 ? timeout_ms : 0);
     int live = r->mode == SC_RING_LIVE;
     pthread_mutex_lock(&r->lock);
     struct slot *s = NULL;
-    while (!r->terminated && !(s = find_ready(r, live))) {
+    /* A wake comes before any frame: what it announces (new controls) then
+     * applies to every frame committed after it. */
+    while (!r->terminated && !r->woken && !(s = find_ready(r, live))) {
         if (r->eos) {
             pthread_mutex_unlock(&r->lock);
             return SC_EOF;
         }
-        if (pthread_cond_timedwait(&r->can_read, &r->lock, &dl) == ETIMEDOUT) {
-            pthread_mutex_unlock(&r->lock);
-            return SC_AGAIN;
-        }
+        if (timeout_ms < 0)
+            pthread_cond_wait(&r->can_read, &r->lock);
+        else if (pthread_cond_timedwait(&r->can_read, &r->lock, &dl) == ETIMEDOUT)
+            break;
+    }
+    if (!r->terminated && !s) {
+        r->woken = 0;
+        pthread_mutex_unlock(&r->lock);
+        return SC_AGAIN;
     }
     if (r->terminated) {
         pthread_mutex_unlock(&r->lock);
@@ -225,6 +235,14 @@ void sc_ring_terminate(struct sc_ring *r)
     r->terminated = 1;
     pthread_cond_broadcast(&r->can_read);
     pthread_cond_broadcast(&r->can_write);
+    pthread_mutex_unlock(&r->lock);
+}
+
+void sc_ring_wake(struct sc_ring *r)
+{
+    pthread_mutex_lock(&r->lock);
+    r->woken = 1;
+    pthread_cond_broadcast(&r->can_read);
     pthread_mutex_unlock(&r->lock);
 }
 

@@ -1,7 +1,9 @@
 /* A fixed ring of frame slots between the capture thread (one producer) and
  * the processing thread (one consumer). Slots are leased: whoever holds a
- * slot reads or writes its pixels without the ring's lock. Slot buffers are
- * allocated once per frame size, never per frame. */
+ * slot reads or writes its frame (pixels and fields) without the ring's
+ * lock; leases pass under the lock. The consumer may hold several leases
+ * (the engine reads a slot while it is leased). Slot buffers are allocated
+ * once per frame size, never per frame. */
 #ifndef SC_RING_H
 #define SC_RING_H
 
@@ -45,9 +47,10 @@ void sc_ring_write_cancel(struct sc_ring *ring, struct sc_frame *slot);
 /* Producer: no more frames; the consumer gets SC_EOF once the ring is drained. */
 void sc_ring_post_eos(struct sc_ring *ring);
 
-/* Consumer: waits at most timeout_ms for a frame and leases it: LIVE gives the
- * newest (older unconsumed ones count as dropped), LOSSLESS the oldest.
- * Returns SC_OK, SC_AGAIN, or SC_EOF (end of stream or terminated). */
+/* Consumer: waits at most timeout_ms (< 0: no limit) for a frame and leases
+ * it: LIVE gives the newest (older unconsumed ones count as dropped),
+ * LOSSLESS the oldest. Returns SC_OK, SC_AGAIN (timeout, or sc_ring_wake),
+ * or SC_EOF (end of stream or terminated). */
 enum sc_status sc_ring_read_acquire(struct sc_ring *ring, int timeout_ms,
                                     const struct sc_frame **frame);
 /* Consumer: returns the leased frame. */
@@ -55,6 +58,9 @@ void sc_ring_read_release(struct sc_ring *ring, const struct sc_frame *frame);
 
 /* Any thread: wakes both sides; from now on both get SC_EOF. */
 void sc_ring_terminate(struct sc_ring *ring);
+/* Any thread: the consumer's next or current wait returns SC_AGAIN at once
+ * (it has orders to look at). */
+void sc_ring_wake(struct sc_ring *ring);
 
 void sc_ring_get_stats(struct sc_ring *ring, struct sc_ring_stats *st);
 

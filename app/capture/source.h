@@ -19,6 +19,9 @@ struct sc_source_request {
 struct sc_source_info {
     int w, h;           /* the size frames will have (what the source could give) */
     double fps;         /* nominal rate, 0 if unknown */
+    int time_base_num;  /* a video file's stream time base: its frames' pts_us */
+    int time_base_den;  /* are whole ticks of it; 0/0 for other sources (zeroed
+                           by the caller before open) */
     char name[256];     /* what is open, for messages ("/dev/video0 (Fake Camera)") */
 };
 

@@ -14,6 +14,7 @@
 #include "app/capture/source.h"
 #include "common/clock.h"
 #include "common/avlog.h"
+#include "common/ticks.h"
 
 struct video {
     char path[1024];
@@ -30,7 +31,7 @@ struct video {
     int flushed;               /* the demuxer hit the end; the decoder was told */
     int64_t frame_dur_us;      /* nominal frame interval, for frames without a time */
     int have_t0;
-    int64_t file_t0;           /* first frame's file time, us */
+    int64_t first_ts;          /* first frame's time, ticks of tb (or AV_NOPTS_VALUE) */
     int64_t mono_t0;           /* CLOCK_MONOTONIC time the first frame maps to */
     int64_t last_pts_us;
     uint64_t seq;
@@ -125,11 +126,13 @@ static enum sc_status video_open(void **priv, const struct sc_source_request *re
     if ((st = open_decoder(v, err)) != SC_OK)
         goto fail;
 
-    AVStream *vs = v->fmt->streams[v->stream];
-    AVRational fr = vs->avg_frame_rate.num ? vs->avg_frame_rate : vs->r_frame_rate;
+    /* FFmpeg's own guess of the nominal rate, the one its converter takes. */
+    AVRational fr = av_guess_frame_rate(v->fmt, v->fmt->streams[v->stream], NULL);
     info->w = v->w;
     info->h = v->h;
-    info->fps = fr.num && fr.den ? av_q2d(fr) : 0;
+    info->fps = fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 0;
+    info->time_base_num = v->tb.num;
+    info->time_base_den = v->tb.den;
     v->frame_dur_us = info->fps > 0 ? (int64_t)(1e6 / info->fps) : 33333;
     size_t len = strlen(v->path), room = sizeof info->name - 1;
     const char *tail = len > room ? v->path + len - room : v->path; /* keep the file name */
@@ -173,12 +176,13 @@ static enum sc_status decode_next(struct video *v, struct sc_error *err)
     }
 }
 
-static int64_t frame_time_us(const struct video *v)
+/* Microseconds from the first frame: ticks counted from the first frame's,
+ * so that the recorder, given the file's time base, writes them exactly. */
+static int64_t frame_offset_us(const struct video *v, int64_t t)
 {
-    int64_t t = v->frame->best_effort_timestamp;
-    if (t == AV_NOPTS_VALUE)
-        return v->have_t0 ? v->last_pts_us - v->mono_t0 + v->file_t0 + v->frame_dur_us : 0;
-    return av_rescale_q(t, v->tb, (AVRational){1, 1000000});
+    if (t == AV_NOPTS_VALUE || v->first_ts == AV_NOPTS_VALUE)
+        return v->seq > 0 ? v->last_pts_us - v->mono_t0 + v->frame_dur_us : 0;
+    return sc_ticks_to_us(t - v->first_ts, v->tb.num, v->tb.den);
 }
 
 static void sleep_until_us(int64_t t)
@@ -203,13 +207,13 @@ static enum sc_status video_read(void *priv, struct sc_frame *dst, int timeout_m
         return sc_error_set(err, SC_ERR_FORMAT, "Cannot play %s: its picture size or "
                             "format changes midway; convert it first.", v->path);
 
-    int64_t ft = frame_time_us(v);
+    int64_t t = v->frame->best_effort_timestamp;
     if (!v->have_t0) {
         v->have_t0 = 1;
-        v->file_t0 = ft;
+        v->first_ts = t;
         v->mono_t0 = sc_now_us();
     }
-    int64_t pts = v->mono_t0 + (ft - v->file_t0);
+    int64_t pts = v->mono_t0 + frame_offset_us(v, t);
     if (v->seq > 0 && pts <= v->last_pts_us)
         pts = v->last_pts_us + 1;
     if (v->paced) {

@@ -111,31 +111,31 @@ static int parse_infer(const char *s, struct sc_options *o)
     return parse_size(s, &o->infer_w, &o->infer_h);
 }
 
-static int bad(char *msg, size_t n, const char *opt, const char *val, const char *want)
+static enum sc_status bad(struct sc_error *err, const char *opt, const char *val,
+                          const char *want)
 {
-    snprintf(msg, n, "Invalid %s '%s': expected %s.", opt, val, want);
-    return -1;
+    return sc_error_set(err, SC_ERR_ARG, "Invalid %s '%s': expected %s.", opt, val, want);
 }
 
-static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
+static enum sc_status parse_opt(int c, struct sc_options *o, struct sc_error *err)
 {
     double v;
     switch (c) {
-    case 's': o->style = optarg; return 0;
-    case OPT_MODELS: o->models = optarg; return 0;
+    case 's': o->style = optarg; return SC_OK;
+    case OPT_MODELS: o->models = optarg; return SC_OK;
     case OPT_CL_DEVICE:
         if (parse_num(optarg, 0, 1000, &v) || v != (int)v)
-            return bad(msg, n, "--cl-device", optarg, "a device number from --list-cl-devices");
+            return bad(err, "--cl-device", optarg, "a device number from --list-cl-devices");
         o->cl_device = (int)v;
-        return 0;
-    case OPT_LIST_CL: o->cmd = SC_CMD_LIST_CL; return 0;
-    case OPT_LIST_STYLES: o->cmd = SC_CMD_LIST_STYLES; return 0;
-    case OPT_LIST_DEVICES: o->cmd = SC_CMD_LIST_DEVICES; return 0;
-    case OPT_DEVICE: o->device = optarg; return 0;
+        return SC_OK;
+    case OPT_LIST_CL: o->cmd = SC_CMD_LIST_CL; return SC_OK;
+    case OPT_LIST_STYLES: o->cmd = SC_CMD_LIST_STYLES; return SC_OK;
+    case OPT_LIST_DEVICES: o->cmd = SC_CMD_LIST_DEVICES; return SC_OK;
+    case OPT_DEVICE: o->device = optarg; return SC_OK;
     case OPT_SIZE: {
         int w, h;
         if (parse_size(optarg, &w, &h))
-            return bad(msg, n, "--size", optarg,
+            return bad(err, "--size", optarg,
                        "WIDTHxHEIGHT of at least 16x16, e.g. 640x480");
         if (!o->nsizes) {
             o->width = w;
@@ -145,50 +145,51 @@ static int parse_opt(int c, struct sc_options *o, char *msg, size_t n)
             o->sizes[o->nsizes][0] = w;
             o->sizes[o->nsizes++][1] = h;
         }
-        return 0;
+        return SC_OK;
     }
-    case OPT_JSON: o->json = 1; return 0;
-    case OPT_RECORDER: o->bench_recorder = 1; return 0;
+    case OPT_JSON: o->json = 1; return SC_OK;
+    case OPT_RECORDER: o->bench_recorder = 1; return SC_OK;
     case OPT_INFLIGHT:
         if (parse_num(optarg, 1, 2, &v) || v != (int)v)
-            return bad(msg, n, "--in-flight", optarg, "1 or 2");
+            return bad(err, "--in-flight", optarg, "1 or 2");
         o->inflight = (int)v;
-        return 0;
+        return SC_OK;
     case OPT_INFER:
         if (parse_infer(optarg, o))
-            return bad(msg, n, "--infer-size", optarg,
+            return bad(err, "--infer-size", optarg,
                        "WIDTHxHEIGHT, full, auto, or auto:FPS with FPS from 1 to 240");
-        return 0;
+        return SC_OK;
     case OPT_FPS:
         if (parse_num(optarg, 1, 240, &v))
-            return bad(msg, n, "--fps", optarg, "a rate from 1 to 240");
+            return bad(err, "--fps", optarg, "a rate from 1 to 240");
         o->fps = v;
-        return 0;
-    case OPT_INPUT: o->input = optarg; return 0;
-    case OPT_HEADLESS: o->headless = 1; return 0;
+        return SC_OK;
+    case OPT_INPUT: o->input = optarg; return SC_OK;
+    case OPT_HEADLESS: o->headless = 1; return SC_OK;
     case OPT_FRAMES:
         if (parse_num(optarg, 1, 1e12, &v))
-            return bad(msg, n, "--frames", optarg, "a positive number");
+            return bad(err, "--frames", optarg, "a positive number");
         o->frames = (long)v;
-        return 0;
+        return SC_OK;
     case OPT_STRENGTH:
         if (parse_num(optarg, 0, 100, &v))
-            return bad(msg, n, "--strength", optarg, "a percentage from 0 to 100");
+            return bad(err, "--strength", optarg, "a percentage from 0 to 100");
         o->strength = (float)(v / 100.0);
-        return 0;
-    case OPT_KEEP_COLORS: o->keep_colors = 1; return 0;
-    case OPT_MIRROR: o->mirror = 1; return 0;
-    case OPT_RECORD: o->record = optarg; return 0;
-    case OPT_RECORD_DIR: o->record_dir = optarg; return 0;
-    case 'v': o->verbose = 1; return 0;
-    case 'h': o->cmd = SC_CMD_HELP; return 0;
-    case OPT_VERSION: o->cmd = SC_CMD_VERSION; return 0;
+        return SC_OK;
+    case OPT_KEEP_COLORS: o->keep_colors = 1; return SC_OK;
+    case OPT_MIRROR: o->mirror = 1; return SC_OK;
+    case OPT_RECORD: o->record = optarg; return SC_OK;
+    case OPT_RECORD_DIR: o->record_dir = optarg; return SC_OK;
+    case 'v': o->verbose = 1; return SC_OK;
+    case 'h': o->cmd = SC_CMD_HELP; return SC_OK;
+    case OPT_VERSION: o->cmd = SC_CMD_VERSION; return SC_OK;
     }
-    snprintf(msg, n, "Unknown option; run 'stylecam --help' for the list.");
-    return -1;
+    return sc_error_set(err, SC_ERR_ARG, "Unknown option; run 'stylecam --help' for the "
+                        "list.");
 }
 
-int sc_cli_parse(int argc, char **argv, struct sc_options *o, char *msg, size_t n)
+enum sc_status sc_cli_parse(int argc, char **argv, struct sc_options *o,
+                            struct sc_error *err)
 {
     memset(o, 0, sizeof *o);
     o->cl_device = -1;
@@ -209,27 +210,23 @@ int sc_cli_parse(int argc, char **argv, struct sc_options *o, char *msg, size_t 
     opterr = 0;
     int c;
     while ((c = getopt_long(ac, av, "s:vh", long_opts, NULL)) != -1) {
-        if (c == '?') {
-            snprintf(msg, n, "Unknown or incomplete option '%s'; run 'stylecam --help' "
-                     "for the list.", av[optind - 1]);
-            return -1;
-        }
-        if (parse_opt(c, o, msg, n))
-            return -1;
+        if (c == '?')
+            return sc_error_set(err, SC_ERR_ARG, "Unknown or incomplete option '%s'; run "
+                                "'stylecam --help' for the list.", av[optind - 1]);
+        enum sc_status st = parse_opt(c, o, err);
+        if (st != SC_OK)
+            return st;
     }
     int rest = ac - optind;
     if (o->cmd == SC_CMD_STYLIZE) {
-        if (rest != 2 || !o->style) {
-            snprintf(msg, n, "stylize needs --style NAME, an input and an output: "
-                     "stylecam stylize --style NAME IN.png OUT.png");
-            return -1;
-        }
+        if (rest != 2 || !o->style)
+            return sc_error_set(err, SC_ERR_ARG, "stylize needs --style NAME, an input and "
+                                "an output: stylecam stylize --style NAME IN.png OUT.png");
         o->in = av[optind];
         o->out = av[optind + 1];
     } else if (rest > 0) {
-        snprintf(msg, n, "Unexpected argument '%s'; run 'stylecam --help' for usage.",
-                 av[optind]);
-        return -1;
+        return sc_error_set(err, SC_ERR_ARG, "Unexpected argument '%s'; run 'stylecam "
+                            "--help' for usage.", av[optind]);
     }
-    return 0;
+    return SC_OK;
 }

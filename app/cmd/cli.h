@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/status.h"
+
 enum sc_command {
     SC_CMD_LIVE,          /* default: camera -> stylize -> window */
     SC_CMD_STYLIZE,       /* stylecam stylize IN OUT */
@@ -45,8 +47,9 @@ struct sc_options {
     const char *in, *out;    /* stylize's positional arguments */
 };
 
-/* Parses argv; returns 0, or -1 with a one-sentence message in msg. */
-int sc_cli_parse(int argc, char **argv, struct sc_options *o, char *msg, size_t n);
+/* Parses argv; returns SC_OK, or SC_ERR_ARG with one sentence in err. */
+enum sc_status sc_cli_parse(int argc, char **argv, struct sc_options *o,
+                            struct sc_error *err);
 
 void sc_cli_usage(FILE *out);
 

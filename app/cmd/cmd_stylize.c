@@ -57,7 +57,7 @@ static int run(struct sc_app *app, struct sc_engine *eng, const uint8_t *in, int
     struct sc_run_params p = {o->strength, o->keep_colors, o->mirror};
     st = sc_engine_run(eng, idx, in, w, h, &p, out, err);
     if (!st)
-        st = sc_image_save(o->out, out, w, h, err);
+        st = sc_image_save(o->out, out, w, h, SC_FILE_REPLACE, err);
     free(out);
     return st;
 }

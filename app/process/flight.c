@@ -1,10 +1,16 @@
 /* Frames in the engine: begin submits a frame (the engine uploads it, runs
  * the network and downloads the result without the thread waiting); end
- * takes the oldest result into the mailbox and the recorder. With two in
- * flight, the next frame's transfers overlap this frame's network. */
+ * gives the oldest result to the outputs. With two in flight, the next
+ * frame's transfers overlap this frame's network.
+ *
+ * Copies: the engine uploads straight from the leased ring slot (kept
+ * leased until the frame ends: "in must stay unchanged until finish") and
+ * downloads straight into the display's buffer (lent through the fan-out),
+ * so on the common path the thread itself copies no pixels. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/output/copies.h"
 #include "app/process/process_priv.h"
 #include "common/clock.h"
 #include "common/resize.h"
@@ -15,21 +21,6 @@ static int grow(uint8_t **buf, size_t n)
     if (!b)
         return -1;
     *buf = b;
-    return 0;
-}
-
-/* Copies f into the flight's own input (reallocated only on a size change). */
-static int keep_input(struct flight *fl, const struct sc_frame *f)
-{
-    size_t n = (size_t)f->w * f->h * 3;
-    if ((!fl->in.rgb || fl->in.w != f->w || fl->in.h != f->h) && grow(&fl->in.rgb, n))
-        return -1;
-    if (fl->in.rgb != f->rgb)
-        memcpy(fl->in.rgb, f->rgb, n);
-    fl->in.w = f->w;
-    fl->in.h = f->h;
-    fl->in.pts_us = f->pts_us;
-    fl->in.seq = f->seq;
     return 0;
 }
 
@@ -66,25 +57,74 @@ static void net_size(const struct sc_process *p, int w, int h, int *nw, int *nh)
     *nh = *nw == w ? h : p->small_h;
 }
 
+static enum sc_status no_memory(struct sc_error *err, int w, int h)
+{
+    return sc_error_set(err, SC_ERR_NOMEM, "Out of memory for %dx%d frames.", w, h);
+}
+
+/* Where flight k's stylized frame goes: the lender's buffer, or its own. */
+static enum sc_status out_buffer(struct sc_process *p, int k, struct flight *fl,
+                                 struct sc_error *err)
+{
+    int w = fl->in->w, h = fl->in->h, lent;
+    size_t n = (size_t)w * h * 3;
+    uint8_t *b = sc_fanout_buffer(p, k, w, h, &lent);
+    if (!lent && n > fl->own_cap && grow(&fl->own, n) == 0)
+        fl->own_cap = n;
+    if (!lent)
+        b = n <= fl->own_cap ? fl->own : NULL;
+    if (!b)
+        return no_memory(err, w, h);
+    fl->out = (struct sc_frame){.rgb = b, .w = w, .h = h};
+    fl->lent = lent ? k : -1;
+    return SC_OK;
+}
+
 /* Where the network reads and writes for this flight. */
 static enum sc_status net_buffers(struct sc_process *p, struct flight *fl,
-                                  struct sc_shown *s, const uint8_t **in, uint8_t **out,
-                                  struct sc_error *err)
+                                  const uint8_t **in, uint8_t **out, struct sc_error *err)
 {
-    int w = fl->in.w, h = fl->in.h;
+    int w = fl->in->w, h = fl->in->h;
     net_size(p, w, h, &fl->net_w, &fl->net_h);
-    *in = fl->in.rgb;
-    *out = s->stylized.rgb;
+    *in = fl->in->rgb;
+    *out = fl->out.rgb;
     if (fl->net_w == w)
         return SC_OK;
     size_t n = (size_t)fl->net_w * fl->net_h * 3;
     /* These only grow: sizes change rarely (auto mode steps). */
     if (grow(&fl->net_in, n) || grow(&fl->net_out, n))
-        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory for %dx%d frames.", fl->net_w,
-                            fl->net_h);
-    sc_resize_rgb(fl->in.rgb, w, h, fl->net_in, fl->net_w, fl->net_h);
+        return no_memory(err, fl->net_w, fl->net_h);
+    sc_resize_rgb(fl->in->rgb, w, h, fl->net_in, fl->net_w, fl->net_h);
+    sc_copies_add(SC_COPY_SCALE, n);
     *in = fl->net_in;
     *out = fl->net_out;
+    return SC_OK;
+}
+
+/* Gives a camera frame's lease back (a re-render holds none). */
+static void unlease(struct sc_process *p, const struct sc_frame *f, int rerender)
+{
+    if (!rerender && f)
+        sc_ring_read_release(p->o.ring, f);
+}
+
+/* Waits until f can join what is in flight: the engine has room and the
+ * frames in it have f's size and network size. Ending a flight may step
+ * the network size, so it is looked at again each time. */
+static enum sc_status make_room(struct sc_process *p, const struct sc_frame *f,
+                                struct sc_error *err)
+{
+    while (p->count) {
+        const struct flight *h = &p->fl[p->head];
+        int nw, nh;
+        net_size(p, f->w, f->h, &nw, &nh);
+        if (p->count < sc_engine_inflight(p->o.engine) && h->in->w == f->w &&
+            h->in->h == f->h && h->net_w == nw && h->net_h == nh)
+            break;
+        enum sc_status st = sc_flight_end(p, err);
+        if (st)
+            return st;
+    }
     return SC_OK;
 }
 
@@ -92,86 +132,67 @@ enum sc_status sc_flight_begin(struct sc_process *p, const struct sc_frame *f,
                                const struct sc_controls *c, int rerender,
                                struct sc_error *err)
 {
-    enum sc_status st;
-    /* A full engine, or a frame of another size (the camera's, or the network's
-     * after an automatic step), waits for what is in flight. Ending a flight
-     * may step the size, so it is looked at again each time. */
-    while (p->count) {
-        const struct flight *h = &p->fl[p->head];
-        int nw, nh;
-        net_size(p, f->w, f->h, &nw, &nh);
-        if (p->count < sc_engine_inflight(p->o.engine) && h->in.w == f->w &&
-            h->in.h == f->h && h->net_w == nw && h->net_h == nh)
-            break;
-        if ((st = sc_flight_end(p, err)))
-            return st;
-    }
+    enum sc_status st = make_room(p, f, err);
     int k = (p->head + p->count) % SC_ENGINE_MAX_INFLIGHT;
     struct flight *fl = &p->fl[k];
-    struct sc_shown *s = sc_mailbox_back(p->o.mailbox, k, f->w, f->h);
-    if (!s || keep_input(fl, f))
-        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory for %dx%d frames.", f->w, f->h);
+    fl->in = f;
     fl->c = *c;
     fl->rerender = rerender;
-    const uint8_t *in;
-    uint8_t *out;
-    if ((st = net_buffers(p, fl, s, &in, &out, err)))
-        return st;
+    const uint8_t *in = NULL;
+    uint8_t *out = NULL;
+    if (!st)
+        st = out_buffer(p, k, fl, err);
+    if (!st)
+        st = net_buffers(p, fl, &in, &out, err);
     struct sc_run_params rp = {c->strength, c->keep_colors, c->mirror};
     fl->t0 = sc_now_us();
-    st = sc_engine_submit(p->o.engine, c->style, in, fl->net_w, fl->net_h, &rp, out, err);
-    if (st)
+    if (!st)
+        st = sc_engine_submit(p->o.engine, c->style, in, fl->net_w, fl->net_h, &rp, out, err);
+    if (st) {
+        unlease(p, f, rerender);
         return st;
+    }
+    sc_copies_add(SC_COPY_UPLOAD, (size_t)fl->net_w * fl->net_h * 3);
     p->count++;
     p->shown_with = *c;
     return SC_OK;
-}
-
-/* The original as shown beside the stylized frame: mirrored like it. */
-static void show_original(struct sc_frame *dst, const struct sc_frame *src, int mirror)
-{
-    size_t row = (size_t)src->w * 3;
-    for (int y = 0; y < src->h; y++) {
-        const uint8_t *a = src->rgb + y * row;
-        uint8_t *b = dst->rgb + y * row;
-        if (!mirror) {
-            memcpy(b, a, row);
-            continue;
-        }
-        for (int x = 0; x < src->w; x++)
-            memcpy(b + (size_t)(src->w - 1 - x) * 3, a + (size_t)x * 3, 3);
-    }
 }
 
 enum sc_status sc_flight_end(struct sc_process *p, struct sc_error *err)
 {
     if (!p->count)
         return SC_OK;
-    int k = p->head;
-    struct flight *fl = &p->fl[k];
+    struct flight *fl = &p->fl[p->head];
     p->head = (p->head + 1) % SC_ENGINE_MAX_INFLIGHT;
     p->count--;
     enum sc_status st = sc_engine_finish(p->o.engine, err);
-    if (st)
+    if (st) {
+        unlease(p, fl->in, fl->rerender);
         return st;
-    struct sc_shown *s = sc_mailbox_back(p->o.mailbox, k, fl->in.w, fl->in.h);
-    if (fl->net_w != fl->in.w)
-        sc_resize_rgb(fl->net_out, fl->net_w, fl->net_h, s->stylized.rgb, fl->in.w, fl->in.h);
-    show_original(&s->original, &fl->in, fl->c.mirror);
+    }
+    sc_copies_add(SC_COPY_DOWNLOAD, (size_t)fl->net_w * fl->net_h * 3);
+    if (fl->net_w != fl->in->w) {
+        sc_resize_rgb(fl->net_out, fl->net_w, fl->net_h, fl->out.rgb, fl->out.w, fl->out.h);
+        sc_copies_add(SC_COPY_SCALE, (size_t)fl->out.w * fl->out.h * 3);
+    }
     /* Engine time: from submit, or from the previous frame's end if this one
      * queued behind it. */
     int64_t now = sc_now_us(), from = fl->t0 > p->last_end_us ? fl->t0 : p->last_end_us;
     double engine_ms = (double)(now - from) / 1000.0;
     p->last_end_us = now;
-    s->engine_ms = engine_ms;
-    s->style = fl->c.style;
-    s->stylized.pts_us = s->original.pts_us = fl->in.pts_us;
-    s->stylized.seq = s->original.seq = fl->in.seq;
-    if (p->rec && !fl->rerender)   /* a paused re-render is not new footage */
-        sc_recorder_push(p->rec, &s->stylized);
-    sc_mailbox_post(p->o.mailbox, k);
-    p->last = k;
-    adapt(p, fl->in.w, fl->in.h, engine_ms);
+    fl->out.pts_us = fl->in->pts_us;
+    fl->out.seq = fl->in->seq;
+    struct sc_output_frame of = {.stylized = &fl->out, .original = fl->in,
+                                 .mirror = fl->c.mirror, .rerender = fl->rerender,
+                                 .style = fl->c.style, .engine_ms = engine_ms,
+                                 .buffer = fl->lent};
+    sc_fanout_frame(p, &of);
+    if (!fl->rerender) {   /* kept for a re-render while paused */
+        unlease(p, p->last, 0);
+        p->last = fl->in;
+    }
+    fl->in = NULL;
+    adapt(p, fl->out.w, fl->out.h, engine_ms);
     sc_process_frame_done(p, engine_ms);
     return SC_OK;
 }
@@ -186,8 +207,14 @@ enum sc_status sc_flight_drain(struct sc_process *p, struct sc_error *err)
 
 void sc_flight_free(struct sc_process *p)
 {
+    /* After a failure frames may still be in flight: the engine is gone now,
+     * so their slots can go back. */
+    for (; p->count; p->count--, p->head = (p->head + 1) % SC_ENGINE_MAX_INFLIGHT)
+        unlease(p, p->fl[p->head].in, p->fl[p->head].rerender);
+    unlease(p, p->last, 0);
+    p->last = NULL;
     for (int i = 0; i < SC_ENGINE_MAX_INFLIGHT; i++) {
-        free(p->fl[i].in.rgb);
+        free(p->fl[i].own);
         free(p->fl[i].net_in);
         free(p->fl[i].net_out);
     }

@@ -1,5 +1,6 @@
-/* The processing thread: its loop, its orders (controls, recording) and the
- * status it publishes. The frames it has in the engine are flight.c's. */
+/* The processing thread: its loop, its orders (controls, outputs) and the
+ * status it publishes. The frames it has in the engine are flight.c's, the
+ * outputs fanout.c's. */
 #include "app/process/process_priv.h"
 #include "common/clock.h"
 
@@ -9,85 +10,56 @@
 
 #include "common/log.h"
 
-enum cmd { CMD_NONE, CMD_RECORD_START, CMD_RECORD_STOP };
-
-/* The ring's size as app/live.c makes it: a frame older than this many
- * captures was not among the newest when taken. */
-#define RING_SLOTS 4
-
-static void publish_message(struct sc_process *p, const char *msg)
+void sc_process_message(struct sc_process *p, const char *msg)
 {
     pthread_mutex_lock(&p->lock);
     snprintf(p->status.message, sizeof p->status.message, "%.1000s", msg);
     pthread_mutex_unlock(&p->lock);
 }
 
-static void record_stop(struct sc_process *p)
+/* The outputs' figures, published (gathered outside the lock: a driver
+ * may take its own). */
+static void publish_outputs(struct sc_process *p, uint64_t orders_done)
 {
-    if (!p->rec)
-        return;
-    struct sc_recorder_stats rs;
-    struct sc_recorder_status st;
-    sc_recorder_get_status(p->rec, &st);
-    sc_recorder_free(&p->rec, &rs);
-    p->rec = NULL;
-    char msg[1100];
-    if (st.failure[0])
-        snprintf(msg, sizeof msg, "%s", st.failure);
-    else
-        snprintf(msg, sizeof msg, "Saved %s (%.1f s, %llu frames, %llu dropped because the "
-                 "encoder fell behind).", p->status.rec_path, rs.duration_s,
-                 (unsigned long long)rs.frames_written, (unsigned long long)rs.frames_dropped);
-    sc_info("%s", msg);
-    publish_message(p, msg);
+    struct sc_process_output_status os[SC_PROCESS_MAX_OUTPUTS];
+    int n = sc_fanout_status(p, os);
     pthread_mutex_lock(&p->lock);
-    p->status.recording = 0;
+    memcpy(p->status.outputs, os, (size_t)n * sizeof os[0]);
+    p->status.noutputs = n;
+    p->status.orders_done += orders_done;
     pthread_mutex_unlock(&p->lock);
 }
 
-static void record_start(struct sc_process *p, const char *path, int w, int h)
+/* Takes the controls and carries out the orders (with no frame in flight,
+ * so that the outputs may change); returns 1 to terminate. */
+static int take_orders(struct sc_process *p, struct sc_controls *c, enum sc_status *st,
+                       struct sc_error *err)
 {
-    record_stop(p);
-    struct sc_recorder_opts ro = {.path = path, .w = w, .h = h, .blocking = p->o.lossless};
-    struct sc_error err;
-    if (sc_recorder_init(&p->rec, &ro, &err) != SC_OK) {
-        p->rec = NULL;
-        sc_err("%s", err.msg);
-        publish_message(p, err.msg);
-        return;
-    }
-    sc_info("recording to %s", path);
-    pthread_mutex_lock(&p->lock);
-    snprintf(p->status.rec_path, sizeof p->status.rec_path, "%s", path);
-    p->status.recording = 1;
-    p->status.message[0] = '\0';
-    pthread_mutex_unlock(&p->lock);
-}
-
-/* Takes the pending command and the controls; returns 1 to terminate. */
-static int take_orders(struct sc_process *p, struct sc_controls *c)
-{
+    struct order o[MAX_ORDERS];
     pthread_mutex_lock(&p->lock);
     *c = p->controls;
-    int cmd = p->cmd;
-    char path[512];
-    snprintf(path, sizeof path, "%s", p->cmd_path);
-    p->cmd = CMD_NONE;
-    int t = p->terminate;
+    int n = p->norders, t = p->terminate;
+    memcpy(o, p->orders, (size_t)n * sizeof o[0]);
+    p->norders = 0;
     pthread_mutex_unlock(&p->lock);
-    if (cmd == CMD_RECORD_STOP) {
-        record_stop(p);
-        p->pending[0] = '\0';
-    } else if (cmd == CMD_RECORD_START) {   /* starts with the next frame, at its size */
-        snprintf(p->pending, sizeof p->pending, "%s", path);
+    if (!n)
+        return t;
+    *st = sc_flight_drain(p, err);
+    for (int i = 0; i < n; i++) {
+        if (o[i].attach)
+            sc_fanout_attach(p, o[i].id, o[i].drv, o[i].priv);
+        else
+            sc_fanout_detach(p, o[i].id);
     }
+    publish_outputs(p, (uint64_t)n);
     return t;
 }
 
 static int same_look(const struct sc_controls *a, const struct sc_controls *b)
 {
     return a->style == b->style && a->strength == b->strength &&
-           a->keep_colors == b->keep_colors && a->mirror == b->mirror;
+           a->keep_colors == b->keep_colors && a->mirror == b->mirror &&
+           a->refresh == b->refresh;
 }
 
 void sc_process_frame_done(struct sc_process *p, double engine_ms)
@@ -105,23 +77,15 @@ void sc_process_frame_done(struct sc_process *p, double engine_ms)
     }
     p->status.infer_w = p->small_w;
     p->status.infer_h = p->small_h;
-    if (p->rec) {
-        struct sc_recorder_status rs;
-        sc_recorder_get_status(p->rec, &rs);
-        p->status.rec_elapsed_s = rs.elapsed_s;
-        p->status.rec_frames = rs.frames_written;
-        p->status.rec_dropped = rs.frames_dropped;
-        if (rs.failure[0])
-            snprintf(p->status.message, sizeof p->status.message, "%s", rs.failure);
-    }
     pthread_mutex_unlock(&p->lock);
+    publish_outputs(p, 0);
 }
 
 static void count_stale(struct sc_process *p, const struct sc_frame *f)
 {
     struct sc_ring_stats rs;
     sc_ring_get_stats(p->o.ring, &rs);
-    if (p->o.lossless || f->seq + RING_SLOTS >= rs.last_seq)
+    if (p->o.lossless || f->seq + SC_PROCESS_RING_SLOTS >= rs.last_seq)
         return;
     pthread_mutex_lock(&p->lock);
     p->status.stale++;
@@ -129,37 +93,14 @@ static void count_stale(struct sc_process *p, const struct sc_frame *f)
 }
 
 /* Paused: camera frames are drained unseen; a changed setting is shown on
- * the frozen frame. */
+ * the frozen frame (the last one made, still leased). */
 static enum sc_status paused(struct sc_process *p, const struct sc_controls *c,
                              struct sc_error *err)
 {
     enum sc_status st = sc_flight_drain(p, err);
-    if (st || p->last < 0 || same_look(c, &p->shown_with))
+    if (st || !p->last || same_look(c, &p->shown_with))
         return st;
-    struct sc_frame frozen = p->fl[p->last].in;
-    return sc_flight_begin(p, &frozen, c, 1, err);
-}
-
-/* One camera frame: start it through the engine (a recording asked for
- * starts with it); returns SC_OK or the engine's failure. */
-static enum sc_status take(struct sc_process *p, const struct sc_frame *f,
-                           const struct sc_controls *c, struct sc_error *err)
-{
-    int resized = p->cur_w && (f->w != p->cur_w || f->h != p->cur_h);
-    p->cur_w = f->w;
-    p->cur_h = f->h;
-    if ((p->rec && resized) || p->pending[0]) {
-        enum sc_status st = sc_flight_drain(p, err);
-        if (st)
-            return st;
-        if (resized)
-            record_stop(p);   /* the camera changed size: this clip ends */
-    }
-    if (p->pending[0]) {
-        record_start(p, p->pending, f->w, f->h);
-        p->pending[0] = '\0';
-    }
-    return sc_flight_begin(p, f, c, 0, err);
+    return sc_flight_begin(p, p->last, c, 1, err);
 }
 
 static void fail(struct sc_process *p, const struct sc_error *err)
@@ -171,6 +112,34 @@ static void fail(struct sc_process *p, const struct sc_error *err)
     pthread_mutex_unlock(&p->lock);
 }
 
+/* One step: deliver a frame when the engine is full, else take the newest
+ * camera frame (waiting for one only with nothing in flight: an order
+ * wakes the wait). Returns SC_EOF at the end. */
+static enum sc_status step(struct sc_process *p, const struct sc_controls *c,
+                           struct sc_error *err)
+{
+    if (p->count >= sc_engine_inflight(p->o.engine))
+        return sc_flight_end(p, err);
+    if (p->o.max_frames && p->taken >= p->o.max_frames)
+        return SC_EOF;
+    int frozen = c->paused && !p->o.lossless;
+    if (frozen && p->last && !same_look(c, &p->shown_with))
+        return paused(p, c, err);   /* a new setting shows at once */
+    const struct sc_frame *f;
+    enum sc_status r = sc_ring_read_acquire(p->o.ring, p->count ? 0 : -1, &f);
+    if (r == SC_EOF)
+        return r;
+    if (r != SC_OK)
+        return sc_flight_end(p, err);
+    count_stale(p, f);
+    if (frozen) {
+        sc_ring_read_release(p->o.ring, f);
+        return paused(p, c, err);
+    }
+    p->taken++;
+    return sc_flight_begin(p, f, c, 0, err);
+}
+
 static void *run(void *arg)
 {
     struct sc_process *p = arg;
@@ -178,57 +147,54 @@ static void *run(void *arg)
     struct sc_error err;
     enum sc_status st = SC_OK;
     p->fps_t0 = (double)sc_now_us() / 1e6;
-    while (!st && !take_orders(p, &c)) {
-        /* A full engine delivers first, so the frame taken next is the newest. */
-        if (p->count >= sc_engine_inflight(p->o.engine)) {
-            st = sc_flight_end(p, &err);
-            continue;
-        }
-        const struct sc_frame *f;
-        /* With a frame in flight, don't sit on the ring: deliver it first. */
-        enum sc_status r = sc_ring_read_acquire(p->o.ring, p->count ? 0 : 100, &f);
-        if (r == SC_EOF)
-            break;
-        if (r != SC_OK) {
-            st = sc_flight_end(p, &err);
-            continue;
-        }
-        count_stale(p, f);
-        if (c.paused && !p->o.lossless) {
-            sc_ring_read_release(p->o.ring, f);
-            st = paused(p, &c, &err);
-            continue;
-        }
-        st = take(p, f, &c, &err);
-        sc_ring_read_release(p->o.ring, f);
-    }
-    if (!st)
+    while (!take_orders(p, &c, &st, &err) && !st && !(st = step(p, &c, &err)))
+        ;
+    if (!st || st == SC_EOF)    /* terminated or ended: what is in flight is made */
         st = sc_flight_drain(p, &err);
-    if (st)
+    if (st && st != SC_EOF)
         fail(p, &err);
-    record_stop(p);
     pthread_mutex_lock(&p->lock);
     p->status.ended = 1;
     pthread_mutex_unlock(&p->lock);
+    sc_fanout_close_all(p);     /* a clip is saved; the display hears the end */
+    publish_outputs(p, 0);
     return NULL;
+}
+
+/* Queues an order and wakes the thread; 0 when the queue is full. */
+static uint64_t post(struct sc_process *p, const struct order *o)
+{
+    uint64_t n = 0;
+    pthread_mutex_lock(&p->lock);
+    if (p->norders < MAX_ORDERS) {
+        p->orders[p->norders++] = *o;
+        n = ++p->orders_posted;
+    }
+    pthread_mutex_unlock(&p->lock);
+    sc_ring_wake(p->o.ring);
+    return n;
 }
 
 enum sc_status sc_process_init(struct sc_process **out, const struct sc_process_opts *o,
                                struct sc_error *err)
 {
     struct sc_process *p = calloc(1, sizeof *p);
-    if (!p)
+    if (!p) {
+        for (int i = 0; i < o->noutputs; i++)
+            o->outputs[i].drv->close(o->outputs[i].priv, NULL, 0);
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory starting the pipeline.");
+    }
     p->o = *o;
+    p->o.noutputs = 0;
     p->controls = o->controls;
     p->small_w = o->infer_w;
     p->small_h = o->infer_h;
-    p->last = -1;
-    /* Pending before the thread runs, so the very first frame is recorded. */
-    if (o->record_path)
-        snprintf(p->pending, sizeof p->pending, "%s", o->record_path);
     pthread_mutex_init(&p->lock, NULL);
+    /* Attached before the thread runs, so the very first frame reaches them. */
+    for (int i = 0; i < o->noutputs; i++)
+        sc_fanout_attach(p, o->outputs[i].id, o->outputs[i].drv, o->outputs[i].priv);
     if (pthread_create(&p->thread, NULL, run, p) != 0) {
+        sc_fanout_close_all(p);
         pthread_mutex_destroy(&p->lock);
         free(p);
         return sc_error_set(err, SC_ERR_NOMEM, "Cannot start the processing thread.");
@@ -246,7 +212,15 @@ void sc_process_free(struct sc_process **pp)
     pthread_mutex_lock(&p->lock);
     p->terminate = 1;
     pthread_mutex_unlock(&p->lock);
+    sc_ring_wake(p->o.ring);
     pthread_join(p->thread, NULL);
+    /* Orders the thread never took: their outputs are closed here. */
+    pthread_mutex_lock(&p->lock);
+    for (int i = 0; i < p->norders; i++)
+        if (p->orders[i].attach)
+            p->orders[i].drv->close(p->orders[i].priv, NULL, 0);
+    p->norders = 0;
+    pthread_mutex_unlock(&p->lock);
     sc_engine_free(&p->o.engine);
     sc_flight_free(p);
     pthread_mutex_destroy(&p->lock);
@@ -258,21 +232,18 @@ void sc_process_set_controls(struct sc_process *p, const struct sc_controls *c)
     pthread_mutex_lock(&p->lock);
     p->controls = *c;
     pthread_mutex_unlock(&p->lock);
+    sc_ring_wake(p->o.ring);    /* a paused frame is re-rendered at once */
 }
 
-void sc_process_record_start(struct sc_process *p, const char *path)
+uint64_t sc_process_attach(struct sc_process *p, int id, const struct sc_output_driver *drv,
+                           void *priv)
 {
-    pthread_mutex_lock(&p->lock);
-    p->cmd = CMD_RECORD_START;
-    snprintf(p->cmd_path, sizeof p->cmd_path, "%s", path);
-    pthread_mutex_unlock(&p->lock);
+    return post(p, &(struct order){.attach = 1, .id = id, .drv = drv, .priv = priv});
 }
 
-void sc_process_record_stop(struct sc_process *p)
+uint64_t sc_process_detach(struct sc_process *p, int id)
 {
-    pthread_mutex_lock(&p->lock);
-    p->cmd = CMD_RECORD_STOP;
-    pthread_mutex_unlock(&p->lock);
+    return post(p, &(struct order){.attach = 0, .id = id});
 }
 
 void sc_process_get_status(struct sc_process *p, struct sc_process_status *st)
@@ -280,4 +251,12 @@ void sc_process_get_status(struct sc_process *p, struct sc_process_status *st)
     pthread_mutex_lock(&p->lock);
     *st = p->status;
     pthread_mutex_unlock(&p->lock);
+}
+
+const struct sc_output_status *sc_process_output(const struct sc_process_status *st, int id)
+{
+    for (int i = 0; i < st->noutputs; i++)
+        if (st->outputs[i].id == id)
+            return &st->outputs[i].st;
+    return NULL;
 }

@@ -1,15 +1,20 @@
 /* The processing thread: takes the newest camera frame from the ring, runs
- * the engine on it, hands the result to the display's mailbox and to the
- * recorder. It owns the engine and the recorder once started; the UI
- * steers it through controls and commands, never by touching them. */
+ * the engine on it and fans the result out to the attached outputs
+ * (app/output/output.h). It owns the engine and the outputs once given;
+ * the UI steers it through controls and orders, never by touching them. */
 #ifndef SC_PROCESS_H
 #define SC_PROCESS_H
 
 #include <stdint.h>
 
 #include "app/capture/ring.h"
-#include "app/process/mailbox.h"
+#include "app/output/output.h"
 #include "engine/engine.h"
+
+/* Leases the thread may hold (a frame per flight, read by the engine, and
+ * the last frame, for a paused re-render) + 2: a LIVE ring keeps the newest. */
+#define SC_PROCESS_RING_SLOTS (SC_ENGINE_MAX_INFLIGHT + 1 + 2)
+#define SC_PROCESS_MAX_OUTPUTS 8
 
 struct sc_controls {
     int style;              /* engine style index */
@@ -17,18 +22,32 @@ struct sc_controls {
     int keep_colors;
     int mirror;
     int paused;             /* frames are drained but not stylized */
+    unsigned refresh;       /* a change makes the paused frame again (compare mode
+                               came on and the display wants its original) */
+};
+
+struct sc_process_output {
+    int id;                 /* the caller's name for it, > 0 */
+    const struct sc_output_driver *drv;
+    void *priv;
+};
+struct sc_process_output_status {
+    int id;
+    struct sc_output_status st;
 };
 
 struct sc_process_opts {
     struct sc_engine *engine;   /* taken over: used by the thread only, freed by it */
-    struct sc_ring *ring;       /* read side; outlives the process */
-    struct sc_mailbox *mailbox; /* write side; outlives the process */
+    struct sc_ring *ring;       /* read side; SC_PROCESS_RING_SLOTS slots; outlives the process */
     struct sc_controls controls;
     int infer_w, infer_h;       /* run the network at this size (0 = the frame's) */
     double target_fps;          /* > 0: pick the infer size automatically for this rate */
     int min_infer_w;            /* automatic sizes stay at least this wide (0: 64) */
-    int lossless;               /* batch: stylize and record every frame, block if needed */
-    const char *record_path;    /* record from the first frame on (NULL: not now) */
+    int lossless;               /* batch: stylize every frame, outputs may block */
+    long max_frames;            /* > 0: end after this many camera frames */
+    struct sc_process_output outputs[SC_PROCESS_MAX_OUTPUTS];  /* attached before the
+                                   first frame; taken over, even on failure */
+    int noutputs;
 };
 
 struct sc_process_status {
@@ -37,11 +56,10 @@ struct sc_process_status {
     double engine_ms;           /* recent engine time per frame */
     double fps;                 /* stylized frames per second, last second */
     int infer_w, infer_h;       /* size the network runs at now */
-    int ended;                  /* the source ended and every frame was processed */
-    int recording;              /* a clip is being written */
-    double rec_elapsed_s;
-    uint64_t rec_frames, rec_dropped;
-    char rec_path[512];
+    int ended;                  /* the thread is done (source ended, --frames, failure) */
+    uint64_t orders_done;       /* orders carried out (attach/detach return theirs) */
+    struct sc_process_output_status outputs[SC_PROCESS_MAX_OUTPUTS];  /* attached now */
+    int noutputs;
     char message[1024];         /* the latest sentence for the user ("" = none) */
     int failed;                 /* the engine failed: message says why */
 };
@@ -50,18 +68,22 @@ struct sc_process;
 
 enum sc_status sc_process_init(struct sc_process **out, const struct sc_process_opts *o,
                                struct sc_error *err);
-/* Posts terminate, finishes a recording (file finalized), joins, frees the
- * engine. NULL is a no-op. */
+/* Posts terminate (the thread wakes at once), which drains and closes the
+ * outputs (a clip is finalized); joins, frees the engine. NULL: no-op. */
 void sc_process_free(struct sc_process **pp);
 
 /* Any thread: the controls for the next frame. */
 void sc_process_set_controls(struct sc_process *p, const struct sc_controls *c);
 
-/* Any thread: starts recording to path (an empty reserved file or a new
- * name), or stops. The result shows in the status. */
-void sc_process_record_start(struct sc_process *p, const char *path);
-void sc_process_record_stop(struct sc_process *p);
+/* Any thread: attaches an output from the next frame on (closing one of the
+ * same id), or detaches and closes one. Returns the order's number (see
+ * orders_done), or 0 when too many wait: the caller then keeps priv. */
+uint64_t sc_process_attach(struct sc_process *p, int id, const struct sc_output_driver *drv,
+                           void *priv);
+uint64_t sc_process_detach(struct sc_process *p, int id);
 
 void sc_process_get_status(struct sc_process *p, struct sc_process_status *st);
+/* The output id's figures in st, or NULL when it is not attached. */
+const struct sc_output_status *sc_process_output(const struct sc_process_status *st, int id);
 
 #endif

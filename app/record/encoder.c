@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "common/avlog.h"
+#include "common/ticks.h"
 
 /* A killed recording loses the cluster (MKV) or fragment (MP4) in memory:
  * cut them at least this often, and force a keyframe about once a second. */
@@ -24,9 +25,8 @@
 /* Output buffer: holds a whole cluster/fragment, whose size the muxer caps. */
 #define IO_BUF (8 << 20)
 #define MAX_CUT_BYTES (4 << 20)
-/* Timestamp grid (see setup_codec). */
-#define TICKS_PER_S 200
-#define US_PER_TICK (1000000 / TICKS_PER_S)
+/* Live clips keep capture times to the millisecond, Matroska's own grain. */
+#define LIVE_TB ((AVRational){1, 1000})
 /* libx264 without delay: no B-frames, no lookahead. */
 #define X264_LOW_DELAY "bframes=0:rc-lookahead=0:sync-lookahead=0:mbtree=0"
 
@@ -44,6 +44,10 @@ struct sc_encoder {
     int fd;                  /* the output file, -1 once closed */
     int open;                /* fmt->pb is our AVIOContext over fd */
 
+    AVRational tb;           /* the stream's ticks: the source's (batch) or LIVE_TB */
+    AVRational rate;         /* nominal frame rate (rate control, first durations) */
+    int declare;             /* the rate was given: the file declares it */
+    int64_t key_ticks;       /* forced keyframe interval */
     int64_t first_us;        /* capture time of the first frame */
     int64_t nin;             /* frames sent to the encoder */
     int64_t last_pts;        /* of the last frame sent, ticks from the first */
@@ -146,16 +150,15 @@ static enum sc_status setup_codec(struct sc_encoder *e, const AVCodec *codec,
     if (!cc)
         return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
     e->cc = cc;
-    double fps = o->fps > 0 ? o->fps : 30.0;
     cc->width = e->ew;
     cc->height = e->eh;
     cc->pix_fmt = AV_PIX_FMT_YUV420P;
-    /* A 5 ms grid, announced as 200 fps: the timestamps stay the capture
-     * times (variable rate), and readers that guess a constant rate from the
-     * stream (ffmpeg's CLI) get one fine enough that no two frames collide. */
-    cc->time_base = (AVRational){1, TICKS_PER_S};
-    cc->framerate = (AVRational){TICKS_PER_S, 1};
-    cc->gop_size = (int)(2 * fps + 0.5); /* ceiling; keyframes are forced by time */
+    /* MPEG-4 part 2 cannot count more than 65535 ticks a second. */
+    if (strcmp(codec->name, "libx264") != 0 && e->tb.den > 65535)
+        e->tb = LIVE_TB;
+    cc->time_base = e->tb;
+    cc->framerate = e->rate;
+    cc->gop_size = (int)(2 * av_q2d(e->rate) + 0.5); /* ceiling; keyframes are forced by time */
     cc->max_b_frames = 0;
     cc->color_range = AVCOL_RANGE_MPEG;
     cc->colorspace = AVCOL_SPC_SMPTE170M; /* swscale's default RGB->YUV matrix */
@@ -194,7 +197,14 @@ static enum sc_status setup_output(struct sc_encoder *e, struct sc_error *err)
     if (!st)
         return sc_error_set(err, SC_ERR_NOMEM, "Cannot record: out of memory.");
     e->st = st;
+    /* The nominal rate is what players and converters take as the rate
+     * (Matroska writes it as the track's default duration); the packets
+     * keep their own times. */
     st->time_base = e->cc->time_base;
+    if (e->declare) {
+        st->avg_frame_rate = e->rate;
+        st->r_frame_rate = e->rate;
+    }
 
     avcodec_parameters_from_context(st->codecpar, e->cc);
 
@@ -258,6 +268,29 @@ static enum sc_status setup_frames(struct sc_encoder *e, struct sc_error *err)
     return SC_OK;
 }
 
+/* The stream's time base and nominal rate: a file's own (batch), else
+ * capture times in milliseconds at the camera's rate. */
+static void set_timing(struct sc_encoder *e, const struct sc_recorder_opts *o)
+{
+    e->declare = o->fps > 0;
+    e->rate = av_d2q(o->fps > 0 ? o->fps : 30.0, 100000);
+    if (o->time_base_num > 0 && o->time_base_den > 0)
+        av_reduce(&e->tb.num, &e->tb.den, o->time_base_num, o->time_base_den, INT_MAX);
+    else
+        e->tb = LIVE_TB;
+}
+
+/* After setup_codec, which may coarsen the time base. */
+static void set_durations(struct sc_encoder *e)
+{
+    e->dur = av_rescale_q(1, av_inv_q(e->rate), e->tb);
+    if (e->dur < 1)
+        e->dur = 1;
+    e->key_ticks = av_rescale_q(KEY_MS, (AVRational){1, 1000}, e->tb);
+    if (e->key_ticks < 1)
+        e->key_ticks = 1;
+}
+
 enum sc_status sc_encoder_open(struct sc_encoder **out, const struct sc_recorder_opts *o,
                                int fd, struct sc_error *err)
 {
@@ -278,7 +311,7 @@ enum sc_status sc_encoder_open(struct sc_encoder **out, const struct sc_recorder
     e->ew = o->w & ~1;
     e->eh = o->h & ~1;
     e->in_stride = o->w * 3;
-    e->dur = (int64_t)(TICKS_PER_S / (o->fps > 0 ? o->fps : 30.0) + 0.5);
+    set_timing(e, o);
 
     enum sc_status st;
     const AVCodec *codec = pick_codec(o, err);
@@ -295,6 +328,7 @@ enum sc_status sc_encoder_open(struct sc_encoder **out, const struct sc_recorder
         (st = setup_frames(e, err)) != SC_OK ||
         (st = setup_output(e, err)) != SC_OK)
         goto fail;
+    set_durations(e);
     *out = e;
     return SC_OK;
 fail:
@@ -310,7 +344,7 @@ static enum sc_status write_failed(struct sc_encoder *e, int averr, struct sc_er
     if (truncate(e->path, e->good_pos) != 0)
         sc_debug("could not cut %s back to %lld bytes: %s", e->path,
                  (long long)e->good_pos, strerror(errno));
-    double kept = (double)e->kept / TICKS_PER_S;
+    double kept = e->kept * av_q2d(e->tb);
     char eb[128];
     if (averr == AVERROR(ENOSPC) || averr == AVERROR(EDQUOT))
         return sc_error_set(err, SC_ERR_FULL, "Recording stopped: the disk holding %s "
@@ -362,8 +396,9 @@ enum sc_status sc_encoder_write(struct sc_encoder *e, const uint8_t *rgb,
         return sc_error_set(err, SC_ERR_IO, "Recording to %s already stopped.", e->path);
     if (e->nin == 0)
         e->first_us = pts_us;
+    /* A file's frames (given its time base) come back as its exact ticks. */
     int64_t rel = pts_us - e->first_us;
-    int64_t pts = rel > 0 ? (rel + US_PER_TICK / 2) / US_PER_TICK : 0;
+    int64_t pts = rel > 0 ? sc_us_to_ticks(rel, e->tb.num, e->tb.den) : 0;
     if (e->nin > 0 && pts <= e->last_pts)
         pts = e->last_pts + 1; /* duplicate or backwards capture time */
     if (e->nin > 0)
@@ -376,7 +411,7 @@ enum sc_status sc_encoder_write(struct sc_encoder *e, const uint8_t *rgb,
     const int stride[1] = {e->in_stride};
     sws_scale(e->sws, src, stride, 0, e->eh, e->frame->data, e->frame->linesize);
     e->frame->pts = pts;
-    int key = e->nin == 0 || pts - e->last_key >= KEY_MS * TICKS_PER_S / 1000;
+    int key = e->nin == 0 || pts - e->last_key >= e->key_ticks;
     e->frame->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
     if (key)
         e->last_key = pts;
@@ -411,7 +446,7 @@ enum sc_status sc_encoder_finish(struct sc_encoder *e, struct sc_error *err)
 
 double sc_encoder_duration(const struct sc_encoder *e)
 {
-    return (double)e->kept / TICKS_PER_S;
+    return e->kept * av_q2d(e->tb);
 }
 
 uint64_t sc_encoder_frames(const struct sc_encoder *e)

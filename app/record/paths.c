@@ -8,8 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* libstb.so carries the implementation: only the declarations here. */
-#include <stb_image_write.h>
+#include "common/image_io.h"
 
 #define MAX_SUFFIX 1000
 
@@ -63,17 +62,29 @@ int sc_record_path_exists(const char *path)
     return lstat(path, &sb) == 0;
 }
 
+static void time_stamp(time_t when, char *stamp, size_t n)
+{
+    struct tm tm;
+    localtime_r(&when, &tm);
+    strftime(stamp, n, "%Y-%m-%d_%H-%M-%S", &tm);
+}
+
+/* dir/stylecam-STAMP.ext, or -K before the extension for K > 0. */
+static int make_name(char *buf, size_t n, const char *dir, const char *stamp, int k,
+                     const char *ext)
+{
+    int len = k ? snprintf(buf, n, "%s/stylecam-%s-%d.%s", dir, stamp, k, ext)
+                : snprintf(buf, n, "%s/stylecam-%s.%s", dir, stamp, ext);
+    return len >= 0 && (size_t)len < n ? 0 : -1;
+}
+
 int sc_record_file_create(const char *dir, const char *ext, time_t when,
                           char *buf, size_t n, struct sc_error *err)
 {
-    struct tm tm;
     char stamp[64];
-    localtime_r(&when, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", &tm);
+    time_stamp(when, stamp, sizeof stamp);
     for (int k = 0; k < MAX_SUFFIX; k++) {
-        int len = k ? snprintf(buf, n, "%s/stylecam-%s-%d.%s", dir, stamp, k, ext)
-                    : snprintf(buf, n, "%s/stylecam-%s.%s", dir, stamp, ext);
-        if (len < 0 || (size_t)len >= n) {
+        if (make_name(buf, n, dir, stamp, k, ext) != 0) {
             sc_error_set(err, SC_ERR_ARG, "The folder name %s is too long.", dir);
             return -1;
         }
@@ -105,46 +116,27 @@ enum sc_status sc_record_path_new(const char *dir, const char *ext, char *buf,
     return SC_OK;
 }
 
-struct png_sink {
-    int fd;
-    int error;   /* errno of the first failed write */
-};
-
-static void png_write(void *ctx, void *data, int size)
-{
-    struct png_sink *s = ctx;
-    const char *p = data;
-    while (size > 0 && !s->error) {
-        ssize_t w = write(s->fd, p, (size_t)size);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            s->error = w < 0 ? errno : EIO;
-            break;
-        }
-        p += w;
-        size -= (int)w;
-    }
-}
-
 enum sc_status sc_snapshot_save(const char *dir, const struct sc_frame *f,
                                 char *path_out, size_t n, struct sc_error *err)
 {
     if (!dir || !f || !f->rgb || f->w <= 0 || f->h <= 0)
         return sc_error_set(err, SC_ERR_ARG, "Cannot save a snapshot: no picture yet.");
-    struct png_sink s = {.fd = -1, .error = 0};
-    s.fd = sc_record_file_create(dir, "png", time(NULL), path_out, n, err);
-    if (s.fd < 0)
-        return err ? err->status : SC_ERR_IO;
-    int ok = stbi_write_png_to_func(png_write, &s, f->w, f->h, 3, f->rgb, f->w * 3);
-    if (close(s.fd) != 0 && !s.error)
-        s.error = errno;
-    if (ok && !s.error)
-        return SC_OK;
-    unlink(path_out);
-    if (s.error == ENOSPC || s.error == EDQUOT || s.error == EFBIG)
-        return sc_error_set(err, SC_ERR_FULL, "Snapshot not saved: the disk holding %s "
-                            "is full.", dir);
-    return sc_error_set(err, s.error ? SC_ERR_IO : SC_ERR_NOMEM, "Snapshot not saved to "
-                        "%s: %s.", path_out, s.error ? strerror(s.error) : "out of memory");
+    char stamp[64];
+    time_stamp(time(NULL), stamp, sizeof stamp);
+    for (int k = 0; k < MAX_SUFFIX; k++) {
+        if (make_name(path_out, n, dir, stamp, k, "png") != 0)
+            return sc_error_set(err, SC_ERR_ARG, "The folder name %s is too long.", dir);
+        if (sc_record_path_exists(path_out))
+            continue;
+        /* No-overwrite: a file made meanwhile under this name is kept. */
+        enum sc_status st = sc_image_save(path_out, f->rgb, f->w, f->h,
+                                          SC_FILE_NO_OVERWRITE, err);
+        if (st == SC_ERR_FULL)
+            return sc_error_set(err, SC_ERR_FULL, "Snapshot not saved: the disk holding "
+                                "%s is full; free some space.", dir);
+        if (st != SC_ERR_EXISTS)
+            return st;
+    }
+    return sc_error_set(err, SC_ERR_IO, "Cannot find a free file name in %s: stylecam-%s-1 "
+                        "to -%d are all taken.", dir, stamp, MAX_SUFFIX - 1);
 }

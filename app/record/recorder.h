@@ -18,7 +18,12 @@ struct sc_recorder_opts {
                             Matroska. Never overwritten unless it is empty (a
                             name reserved by sc_record_file_create). */
     int w, h;            /* size of every pushed frame */
-    double fps;          /* nominal rate for rate control; 0 = 30 */
+    double fps;          /* nominal rate, declared in the file (players and
+                            converters take it as the rate); 0 = unknown: not
+                            declared (readers guess), rate control assumes 30 */
+    int time_base_num;   /* the source's time base (a video file): the stream
+                            keeps it and the frames' exact times; 0 = capture */
+    int time_base_den;   /* times (live), kept to the millisecond */
     int slots;           /* queue depth; 0 = 4 */
     int blocking;        /* 1 = push waits for a free slot (batch: nothing lost),
                             0 = push drops the frame when the queue is full */

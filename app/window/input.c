@@ -58,6 +58,7 @@ static const char *const action_names[SC_UI_ACTION_COUNT] = {
     [SC_UI_SNAPSHOT] = "SNAPSHOT",
     [SC_UI_RESIZED] = "RESIZED",
     [SC_UI_EXPOSE] = "EXPOSE",
+    [SC_UI_WAKE] = "WAKE",
 };
 
 const char *sc_ui_action_name(enum sc_ui_action action)
@@ -107,25 +108,48 @@ static int map_window_event(const SDL_WindowEvent *we, struct sc_ui_event *ev)
     }
 }
 
+/* The action e means, if any (0: none). */
+static int translate(struct sc_window *win, const SDL_Event *e, struct sc_ui_event *ev)
+{
+    *ev = (struct sc_ui_event){SC_UI_NONE, 0};
+    if (e->type == SDL_QUIT) {
+        ev->action = SC_UI_QUIT;
+        return 1;
+    }
+    if (e->type == win->wake_event) {
+        ev->action = SC_UI_WAKE;
+        return 1;
+    }
+    if (e->type == SDL_WINDOWEVENT)
+        return map_window_event(&e->window, ev);
+    if (e->type == SDL_KEYDOWN &&
+        sc_input_map_key(e->key.keysym.sym, e->key.keysym.mod, e->key.repeat, ev)) {
+        apply_own(win, ev->action);
+        return 1;
+    }
+    return 0;
+}
+
 int sc_window_poll(struct sc_window *win, struct sc_ui_event *ev)
 {
     SDL_Event e;
-    while (SDL_PollEvent(&e)) {
-        *ev = (struct sc_ui_event){SC_UI_NONE, 0};
-        int got = 0;
-        if (e.type == SDL_QUIT) {
-            ev->action = SC_UI_QUIT;
-            got = 1;
-        } else if (e.type == SDL_WINDOWEVENT) {
-            got = map_window_event(&e.window, ev);
-        } else if (e.type == SDL_KEYDOWN) {
-            got = sc_input_map_key(e.key.keysym.sym, e.key.keysym.mod,
-                                   e.key.repeat, ev);
-            if (got)
-                apply_own(win, ev->action);
-        }
-        if (got)
+    while (SDL_PollEvent(&e))
+        if (translate(win, &e, ev))
+            return 1;
+    return 0;
+}
+
+int sc_window_wait(struct sc_window *win, struct sc_ui_event *ev, int timeout_ms)
+{
+    Uint64 until = SDL_GetTicks64() + (Uint64)(timeout_ms > 0 ? timeout_ms : 0);
+    SDL_Event e;
+    for (;;) {
+        Uint64 now = SDL_GetTicks64();
+        if (now >= until)
+            return sc_window_poll(win, ev);
+        if (!SDL_WaitEventTimeout(&e, (int)(until - now)))
+            return 0;
+        if (translate(win, &e, ev))
             return 1;
     }
-    return 0;
 }

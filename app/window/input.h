@@ -25,6 +25,7 @@ enum sc_ui_action {
     SC_UI_SNAPSHOT,      /* S */
     SC_UI_RESIZED,       /* the window changed size: redraw */
     SC_UI_EXPOSE,        /* the window needs a redraw */
+    SC_UI_WAKE,          /* sc_window_wake from another thread */
     SC_UI_ACTION_COUNT
 };
 
@@ -37,6 +38,10 @@ struct sc_ui_event {
  * (others are consumed and skipped). Returns 1 with *ev filled, 0 when the
  * queue is empty. Never blocks. */
 int sc_window_poll(struct sc_window *win, struct sc_ui_event *ev);
+
+/* The same, but sleeps in SDL's queue until an event that means something
+ * comes or timeout_ms passes (returns 0 then). */
+int sc_window_wait(struct sc_window *win, struct sc_ui_event *ev, int timeout_ms);
 
 /* The key table lookup alone, without SDL's queue: maps an SDL keycode
  * (SDLK_*) and modifier mask (KMOD_*) to an action. repeat is 1 for an

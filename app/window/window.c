@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/output/copies.h"
+
 #define DEFAULT_W 960
 #define DEFAULT_H 540
 
@@ -76,8 +78,9 @@ enum sc_status sc_window_init(struct sc_window **out,
         sc_window_free(&win);
         return st;
     }
+    win->wake_event = SDL_RegisterEvents(1);
     win->text = sc_text_new();
-    if (!win->text) {
+    if (!win->text || win->wake_event == (Uint32)-1) {
         sc_window_free(&win);
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory while opening the window; "
                             "close other programs and try again.");
@@ -131,6 +134,7 @@ static enum sc_status upload(struct sc_window *win, struct sc_window_tex *t,
     if (SDL_UpdateTexture(t->tex, NULL, f->rgb, f->w * 3) != 0)
         return sc_error_set(err, SC_ERR_IO, "Could not copy a frame to the window (%s); "
                             "restart stylecam or run it with --headless.", SDL_GetError());
+    sc_copies_add(SC_COPY_TEXTURE, (size_t)f->w * f->h * 3);
     return SC_OK;
 }
 
@@ -162,37 +166,63 @@ static void draw_tex(struct sc_window *win, const struct sc_window_tex *t,
     }
 }
 
+enum sc_status sc_window_show(struct sc_window *win, const struct sc_frame *stylized,
+                              const struct sc_frame *original, struct sc_error *err)
+{
+    win->shown = win->shown_original = false;
+    enum sc_status st = upload(win, &win->stylized, stylized, err);
+    if (st)
+        return st;
+    win->shown = true;
+    /* The original is copied only for compare mode. */
+    if (win->compare && original) {
+        if ((st = upload(win, &win->original, original, err)))
+            return st;
+        win->shown_original = true;
+    }
+    return SC_OK;
+}
+
+static void draw(struct sc_window *win, bool picture, const struct sc_overlay *ov)
+{
+    int ow, oh;
+    SDL_GetRendererOutputSize(win->renderer, &ow, &oh);
+    SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(win->renderer);
+    if (picture && win->compare && win->shown_original) {
+        SDL_Rect left = {0, 0, ow / 2, oh}, right = {ow / 2, 0, ow - ow / 2, oh};
+        draw_tex(win, &win->original, left, "original");
+        draw_tex(win, &win->stylized, right, "stylized");
+    } else if (picture) {
+        draw_tex(win, &win->stylized, (SDL_Rect){0, 0, ow, oh}, NULL);
+    }
+    if (ov)
+        sc_overlay_draw(win->text, win->renderer, ow, oh, ov,
+                        ov->show && win->overlay_visible);
+    SDL_RenderPresent(win->renderer);
+}
+
+void sc_window_redraw(struct sc_window *win, const struct sc_overlay *ov)
+{
+    draw(win, win->shown, ov);
+}
+
 enum sc_status sc_window_present(struct sc_window *win,
                                  const struct sc_frame *stylized,
                                  const struct sc_frame *original,
                                  const struct sc_overlay *ov,
                                  struct sc_error *err)
 {
-    int ow, oh;
-    SDL_GetRendererOutputSize(win->renderer, &ow, &oh);
-    SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 255);
-    SDL_RenderClear(win->renderer);
-
-    enum sc_status st = SC_OK;
-    bool two = win->compare && original && stylized;
-    if (stylized && (st = upload(win, &win->stylized, stylized, err)) != SC_OK)
-        goto out;
-    if (two && (st = upload(win, &win->original, original, err)) != SC_OK)
-        goto out;
-    if (two) {
-        SDL_Rect left = {0, 0, ow / 2, oh}, right = {ow / 2, 0, ow - ow / 2, oh};
-        draw_tex(win, &win->original, left, "original");
-        draw_tex(win, &win->stylized, right, "stylized");
-    } else if (stylized) {
-        draw_tex(win, &win->stylized, (SDL_Rect){0, 0, ow, oh}, NULL);
-    }
-    if (ov)
-        sc_overlay_draw(win->text, win->renderer, ow, oh, ov,
-                        ov->show && win->overlay_visible);
-out:
+    enum sc_status st = stylized ? sc_window_show(win, stylized, original, err) : SC_OK;
     /* Present even after an upload error so the window never freezes. */
-    SDL_RenderPresent(win->renderer);
+    draw(win, stylized && win->shown, ov);
     return st;
+}
+
+void sc_window_wake(struct sc_window *win)
+{
+    SDL_Event e = {.type = win->wake_event};
+    SDL_PushEvent(&e);
 }
 
 void sc_window_set_fullscreen(struct sc_window *win, bool on)

@@ -29,17 +29,26 @@ enum sc_status sc_window_init(struct sc_window **win,
 /* Closes the window and shuts SDL's video down; win may be NULL. */
 void sc_window_free(struct sc_window **winp);
 
-/* Draws one picture and presents it. stylized may be NULL (nothing to show
- * yet: only the overlay and status line are drawn); original may be NULL
- * (compare mode then shows the stylized frame alone). ov may be NULL (no
- * overlay). Frames are copied into textures that are re-created only when a
- * frame's size changes. Returns SC_OK, or an error with a sentence in err
- * (e.g. SC_ERR_TOO_LARGE when a frame exceeds the renderer's texture size). */
+/* A new frame: copied into the textures (re-created only when the size
+ * changes), the original only in compare mode and when given (may be NULL:
+ * compare mode then shows the stylized frame alone). Shown by every redraw
+ * until the next. Returns SC_OK, or an error with a sentence in err (e.g.
+ * SC_ERR_TOO_LARGE when a frame exceeds the renderer's texture size). */
+enum sc_status sc_window_show(struct sc_window *win, const struct sc_frame *stylized,
+                              const struct sc_frame *original, struct sc_error *err);
+/* Draws the last frame shown (none yet: only the overlay and status line)
+ * with ov (NULL: no overlay) and presents it; copies no pixels. */
+void sc_window_redraw(struct sc_window *win, const struct sc_overlay *ov);
+/* Both in one: show (when stylized is not NULL), then redraw. */
 enum sc_status sc_window_present(struct sc_window *win,
                                  const struct sc_frame *stylized,
                                  const struct sc_frame *original,
                                  const struct sc_overlay *ov,
                                  struct sc_error *err);
+
+/* Any thread: makes the main thread's sc_window_wait return SC_UI_WAKE (a
+ * frame is waiting, or the start is over). SDL_PushEvent is thread-safe. */
+void sc_window_wake(struct sc_window *win);
 
 /* Window-owned display toggles. The window flips them itself on F, C and H
  * (and still reports the action); these let the main loop set or read them. */

@@ -1,5 +1,6 @@
 /* Private to app/window: the window's state and the drawing helpers.
- * Everything here is touched by the main thread only, so nothing is locked. */
+ * Everything here is touched by the main thread only, so nothing is locked
+ * (wake_event is set before any other thread can see the window). */
 #ifndef SC_WINDOW_PRIV_H
 #define SC_WINDOW_PRIV_H
 
@@ -21,6 +22,9 @@ struct sc_window {
     SDL_Renderer *renderer;
     struct sc_window_tex stylized;  /* the stream that is shown */
     struct sc_window_tex original;  /* compare mode's left picture */
+    bool shown;                     /* stylized holds a frame to draw */
+    bool shown_original;            /* original holds that frame's original */
+    Uint32 wake_event;              /* SDL user event type for sc_window_wake */
     struct sc_text *text;           /* glyph buffers, allocated once */
     bool fullscreen;
     bool compare;

@@ -1,12 +1,15 @@
 /* The command line: what each option sets, and the sentence a bad value gets. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/cmd/cli.h"
-#include "tests/engine/testutil.h"
+#include "common/config.h"
+#include "tests/util/sc_test.h"
 
 static struct sc_options o;
-static char msg[512];
+static struct sc_error err;
+static const char *msg = err.msg;
 
 /* Parses the words of args (at most 15), with "stylecam" in front. */
 static int parse(const char *args)
@@ -17,8 +20,10 @@ static int parse(const char *args)
     strncpy(buf, args, sizeof buf - 1);
     for (char *w = strtok(buf, " "); w && argc < 16; w = strtok(NULL, " "))
         argv[argc++] = w;
-    msg[0] = 0;
-    return sc_cli_parse(argc, argv, &o, msg, sizeof msg);
+    sc_error_clear(&err);
+    enum sc_status st = sc_cli_parse(argc, argv, &o, &err);
+    ck_assert_int_eq(err.status, st);
+    return st == SC_OK ? 0 : st == SC_ERR_ARG ? -1 : -2;
 }
 
 START_TEST(test_defaults)
@@ -106,15 +111,21 @@ START_TEST(test_live_options)
 }
 END_TEST
 
-int main(void)
+/* The settings from the environment fail the same way: a status and a sentence. */
+START_TEST(test_env)
 {
-    Suite *s = suite_create("cli");
-    TCase *tc = tcase_create("parse");
-    tcase_add_test(tc, test_defaults);
-    tcase_add_test(tc, test_infer_size);
-    tcase_add_test(tc, test_bad_values_name_the_range);
-    tcase_add_test(tc, test_commands);
-    tcase_add_test(tc, test_live_options);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
+    struct sc_env env;
+    setenv("STYLECAM_CL_DEVICE", "2", 1);
+    ck_assert_int_eq(sc_env_read(&env, &err), SC_OK);
+    ck_assert_int_eq(env.cl_device, 2);
+    setenv("STYLECAM_CL_DEVICE", "gpu", 1);
+    ck_assert_int_eq(sc_env_read(&env, &err), SC_ERR_ARG);
+    ck_assert_int_eq(err.status, SC_ERR_ARG);
+    ck_assert_msg(strstr(msg, "'gpu'") && strstr(msg, "--list-cl-devices"), "%s", msg);
+    unsetenv("STYLECAM_CL_DEVICE");
 }
+END_TEST
+
+static const struct sc_test_opts opts = {.name = "cli-parse"};
+SC_TEST_MAIN(&opts, test_defaults, test_infer_size, test_bad_values_name_the_range,
+             test_commands, test_live_options, test_env)

@@ -2,11 +2,13 @@
  * terminate wakes both sides. */
 #include <check.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "app/capture/ring.h"
 #include "common/clock.h"
 #include "cap_util.h"
+#include "tests/util/sc_test.h"
 
 static struct sc_ring *make(int n, enum sc_ring_mode m)
 {
@@ -138,7 +140,7 @@ START_TEST(test_lossless_threaded_no_loss)
         ck_assert_uint_eq(f->seq, expect);
         expect++;
         if (expect % 50 == 0)
-            cap_sleep_ms(5);            /* a slow consumer stalls the producer */
+            sc_test_sleep_ms(5);        /* a slow consumer stalls the producer */
         sc_ring_read_release(r, f);
     }
     ck_assert_int_eq(st, SC_EOF);
@@ -148,21 +150,37 @@ START_TEST(test_lossless_threaded_no_loss)
 }
 END_TEST
 
-struct waiter { struct sc_ring *r; int writer; enum sc_status st; int64_t waited; };
+/* Long enough that a wait which terminate did not wake ends in SC_AGAIN
+ * well before the test's time-out. */
+enum { WAIT_MS = 30000 };
+
+struct waiter {
+    struct sc_ring *r;
+    int writer;
+    atomic_int tid;         /* set just before the wait */
+    enum sc_status st;
+};
 
 static void *wait_side(void *arg)
 {
     struct waiter *w = arg;
-    int64_t t0 = sc_now_us();
+    atomic_store(&w->tid, sc_test_gettid());
     if (w->writer) {
         struct sc_frame *f;
-        w->st = sc_ring_write_acquire(w->r, 8, 8, 10000, &f);
+        w->st = sc_ring_write_acquire(w->r, 8, 8, WAIT_MS, &f);
     } else {
         const struct sc_frame *f;
-        w->st = sc_ring_read_acquire(w->r, 10000, &f);
+        w->st = sc_ring_read_acquire(w->r, WAIT_MS, &f);
     }
-    w->waited = sc_now_us() - t0;
     return NULL;
+}
+
+/* The waiter is asleep: past its tid, the only sleep is inside the wait. */
+static int asleep(void *arg)
+{
+    struct waiter *w = arg;
+    int tid = atomic_load(&w->tid);
+    return tid && sc_test_thread_state(tid) == 'S';
 }
 
 START_TEST(test_terminate_wakes_both)
@@ -172,19 +190,20 @@ START_TEST(test_terminate_wakes_both)
     put(r, 0);
     put(r, 1);
     put(r, 2);          /* r full: its writer blocks; e empty: its reader blocks */
-    struct waiter w = { r, 1, SC_OK, 0 }, rd = { e, 0, SC_OK, 0 };
+    struct waiter w = { .r = r, .writer = 1 }, rd = { .r = e, .writer = 0 };
     pthread_t t1, t2;
     pthread_create(&t1, NULL, wait_side, &w);
     pthread_create(&t2, NULL, wait_side, &rd);
-    cap_sleep_ms(100);
+    /* Both blocked in the ring before terminate (not merely started). */
+    ck_assert(sc_test_wait(asleep, &w, 1, SC_TEST_PATIENCE_MS));
+    ck_assert(sc_test_wait(asleep, &rd, 1, SC_TEST_PATIENCE_MS));
     sc_ring_terminate(r);
     sc_ring_terminate(e);
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
+    /* Woken by terminate: a wait left to time out would say SC_AGAIN. */
     ck_assert_int_eq(w.st, SC_EOF);
     ck_assert_int_eq(rd.st, SC_EOF);
-    ck_assert_int_lt(w.waited, 2000000);
-    ck_assert_int_lt(rd.waited, 2000000);
     sc_ring_free(&r);
     sc_ring_free(&e);
 }
@@ -219,22 +238,8 @@ START_TEST(test_realloc_only_on_size_change)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("ring");
-    TCase *tc = tcase_create("ring");
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, test_bad_args);
-    tcase_add_test(tc, test_live_newest_and_drop_oldest);
-    tcase_add_test(tc, test_live_producer_keeps_newest_while_reader_holds);
-    tcase_add_test(tc, test_lossless_order_and_blocking);
-    tcase_add_test(tc, test_lossless_threaded_no_loss);
-    tcase_add_test(tc, test_terminate_wakes_both);
-    tcase_add_test(tc, test_realloc_only_on_size_change);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+static const struct sc_test_opts opts = {.name = "ring", .flags = SC_TEST_FORK, .timeout_s = 120};
+SC_TEST_MAIN(&opts, test_bad_args, test_live_newest_and_drop_oldest,
+             test_live_producer_keeps_newest_while_reader_holds, test_lossless_order_and_blocking,
+             test_lossless_threaded_no_loss, test_terminate_wakes_both,
+             test_realloc_only_on_size_change)

@@ -8,7 +8,7 @@
 
 #include "engine/engine.h"
 #include "engine/engine_prof.h"
-#include "tests/engine/testutil.h"
+#include "tests/util/sc_test.h"
 
 static char dir[256];
 static uint8_t frame[64 * 48 * 3], first[64 * 48 * 3], out[64 * 48 * 3];
@@ -52,7 +52,7 @@ START_TEST(test_cache_roundtrip)
     for (size_t i = 0; i < sizeof frame; i++)
         frame[i] = (uint8_t)(i * 7 % 251);
     char base[200], path[600];
-    sc_test_tmpdir(base, sizeof base);
+    ck_assert_int_eq(sc_test_tmpdir(base, sizeof base), 0);
     snprintf(dir, sizeof dir, "%s/nested/kernels", base);
     ck_assert_int_eq(run_once(), 0);               /* cold: built from source */
     memcpy(first, out, sizeof out);
@@ -89,13 +89,5 @@ START_TEST(test_memory_1080p)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("cache");
-    TCase *tc = tcase_create("cache");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_cache_roundtrip);
-    tcase_add_test(tc, test_memory_1080p);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
-}
+static const struct sc_test_opts opts = {.name = "cache"};
+SC_TEST_MAIN(&opts, test_cache_roundtrip, test_memory_1080p)

@@ -10,8 +10,8 @@
 #include <stb_image.h>
 #include <stb_image_write.h>
 
-#include "tests/engine/stylefolder.h"
-#include "tests/engine/testutil.h"
+#include "tests/util/sc_test.h"
+#include "tests/util/stylefolder.h"
 
 static char tmp[256], out_buf[8192], err_buf[8192];
 
@@ -46,7 +46,17 @@ static void path_in_tmp(char *buf, size_t n, const char *name)
     snprintf(buf, n, "%s/%s", tmp, name);
 }
 
-static void setup(void) { sc_test_tmpdir(tmp, sizeof tmp); }
+/* The test image every failing case starts from, and an output path in
+ * this test's folder (never /tmp itself: tests run side by side). */
+static char in_png[1100], out_png[600];
+
+static void chelsea_in_out(void)
+{
+    sc_test_shared_path(in_png, sizeof in_png, "golden/chelsea_160x120.png");
+    path_in_tmp(out_png, sizeof out_png, "o.png");
+}
+
+static void setup(void) { ck_assert_int_eq(sc_test_tmpdir(tmp, sizeof tmp), 0); }
 static void teardown(void) { sc_test_rmtree(tmp); }
 
 /* Compares OUT with the reference PNG (RGBA, full network size; the first
@@ -127,9 +137,8 @@ END_TEST
 
 START_TEST(test_unknown_style)
 {
-    char in[1100];
-    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
-    expect_sentence(run("stylize", "--style", "nope", in, "/tmp/x.png", NULL, NULL),
+    chelsea_in_out();
+    expect_sentence(run("stylize", "--style", "nope", in_png, out_png, NULL, NULL),
                     "Unknown style 'nope'", "sketch");
 }
 END_TEST
@@ -141,21 +150,16 @@ START_TEST(test_bad_images)
     path_in_tmp(p, sizeof p, "missing.png");
     expect_sentence(run("stylize", "--style", "sketch", p, out, NULL, NULL), p, "No such file");
     path_in_tmp(p, sizeof p, "garbage.png");
-    FILE *f = fopen(p, "wb");
-    fputs("this is not an image at all", f);
-    fclose(f);
+    ck_assert_int_eq(sc_test_write_file(p, "this is not an image at all", 27), 0);
     expect_sentence(run("stylize", "--style", "sketch", p, out, NULL, NULL), p, "not a valid");
     /* A real PNG cut in half. */
-    char src[1100];
-    snprintf(src, sizeof src, "%s/golden/chelsea_160x120.png", sc_test_shared());
-    FILE *s = fopen(src, "rb");
-    static char data[1 << 16];
-    size_t n = fread(data, 1, sizeof data, s);
-    fclose(s);
+    chelsea_in_out();
+    size_t n;
+    char *data = sc_test_read_file(in_png, &n);
+    ck_assert_msg(data, "cannot read %s", in_png);
     path_in_tmp(p, sizeof p, "truncated.png");
-    f = fopen(p, "wb");
-    fwrite(data, 1, n / 2, f);
-    fclose(f);
+    ck_assert_int_eq(sc_test_write_file(p, data, n / 2), 0);
+    free(data);
     expect_sentence(run("stylize", "--style", "sketch", p, out, NULL, NULL), p, NULL);
     /* Too small for the network. */
     unsigned char tiny[8 * 8 * 3] = {0};
@@ -169,11 +173,11 @@ END_TEST
 
 START_TEST(test_bad_output)
 {
-    char in[1100];
-    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
-    expect_sentence(run("stylize", "--style", "sketch", in, "/nonexistent/dir/o.png", NULL, NULL),
-                    "/nonexistent/dir/o.png", NULL);
-    expect_sentence(run("stylize", "--style", "sketch", in, "/tmp/o.bmp", NULL, NULL),
+    chelsea_in_out();
+    expect_sentence(run("stylize", "--style", "sketch", in_png, "/nonexistent/dir/o.png", NULL,
+                        NULL), "/nonexistent/dir/o.png", NULL);
+    path_in_tmp(out_png, sizeof out_png, "o.bmp");
+    expect_sentence(run("stylize", "--style", "sketch", in_png, out_png, NULL, NULL),
                     ".png, .jpg or .jpeg", NULL);
 }
 END_TEST
@@ -195,14 +199,20 @@ START_TEST(test_broken_style_folder)
 }
 END_TEST
 
+/* stylecam stylize --style sketch IN out_png with var=value in its environment. */
+static int stylize_with(const char *var, const char *value, const char *in)
+{
+    setenv(var, value, 1);
+    int rc = run("stylize", "--style", "sketch", in, out_png, NULL, NULL);
+    unsetenv(var);
+    return rc;
+}
+
 START_TEST(test_no_opencl_driver)
 {
-    char in[1100];
-    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
-    setenv("OCL_ICD_VENDORS", "/nonexistent-icd-dir", 1);
-    int rc = run("stylize", "--style", "sketch", in, "/tmp/o.png", NULL, NULL);
-    unsetenv("OCL_ICD_VENDORS");
-    expect_sentence(rc, "-1001", "pocl-opencl-icd");
+    chelsea_in_out();
+    expect_sentence(stylize_with("OCL_ICD_VENDORS", "/nonexistent-icd-dir", in_png), "-1001",
+                    "pocl-opencl-icd");
 }
 END_TEST
 
@@ -215,20 +225,18 @@ START_TEST(test_image_too_large_for_device)
     unsigned char *img = calloc(2048 * 2048, 3);
     ck_assert(stbi_write_png(p, 2048, 2048, 3, img, 2048 * 3));
     free(img);
-    setenv("POCL_MEMORY_LIMIT", "1", 1);
-    int rc = run("stylize", "--style", "sketch", p, "/tmp/o.png", NULL, NULL);
-    unsetenv("POCL_MEMORY_LIMIT");
-    expect_sentence(rc, "big.png", "too large for OpenCL device");
+    chelsea_in_out();
+    expect_sentence(stylize_with("POCL_MEMORY_LIMIT", "1", p), "big.png",
+                    "too large for OpenCL device");
 }
 END_TEST
 
 START_TEST(test_bad_device_and_usage)
 {
-    char in[1100];
-    snprintf(in, sizeof in, "%s/golden/chelsea_160x120.png", sc_test_shared());
-    expect_sentence(run("stylize", "--cl-device", "7", "--style", "sketch", in, "/tmp/o.png"),
+    chelsea_in_out();
+    expect_sentence(run("stylize", "--cl-device", "7", "--style", "sketch", in_png, out_png),
                     "no OpenCL device 7", "--list-cl-devices");
-    ck_assert_int_eq(run("stylize", "--style", "sketch", in, NULL, NULL, NULL), 2);
+    ck_assert_int_eq(run("stylize", "--style", "sketch", in_png, NULL, NULL, NULL), 2);
     ck_assert_int_eq(run("--bogus", NULL, NULL, NULL, NULL, NULL, NULL), 2);
     ck_assert_int_eq(run("--list-cl-devices", NULL, NULL, NULL, NULL, NULL, NULL), 0);
     ck_assert_msg(strncmp(out_buf, "0: ", 3) == 0, "%.300s", out_buf);
@@ -250,22 +258,10 @@ START_TEST(test_list_styles)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("cli");
-    TCase *tc = tcase_create("cli");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, test_stylize_matches_reference_pngs);
-    tcase_add_test(tc, test_builtin_sketch_without_models);
-    tcase_add_test(tc, test_unknown_style);
-    tcase_add_test(tc, test_bad_images);
-    tcase_add_test(tc, test_bad_output);
-    tcase_add_test(tc, test_broken_style_folder);
-    tcase_add_test(tc, test_no_opencl_driver);
-    tcase_add_test(tc, test_image_too_large_for_device);
-    tcase_add_test(tc, test_bad_device_and_usage);
-    tcase_add_test(tc, test_list_styles);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
-}
+static const struct sc_test_opts opts = {
+    .name = "cli", .timeout_s = 600, .setup = setup, .teardown = teardown,
+};
+SC_TEST_MAIN(&opts, test_stylize_matches_reference_pngs, test_builtin_sketch_without_models,
+             test_unknown_style, test_bad_images, test_bad_output, test_broken_style_folder,
+             test_no_opencl_driver, test_image_too_large_for_device, test_bad_device_and_usage,
+             test_list_styles)

@@ -11,21 +11,16 @@
 
 #include "engine/engine.h"
 #include "engine/engine_prof.h"
-#include "tests/engine/testutil.h"
+#include "tests/util/sc_test.h"
 
 static struct sc_engine *eng;
 
 static float *read_f32(const char *path, size_t *n)
 {
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long bytes = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    float *v = malloc((size_t)bytes);
-    ck_assert(v && fread(v, 1, (size_t)bytes, f) == (size_t)bytes);
-    fclose(f);
-    *n = (size_t)bytes / sizeof(float);
+    size_t bytes;
+    float *v = (float *)sc_test_read_file(path, &bytes);
+    ck_assert_msg(v != NULL, "cannot read %s", path);
+    *n = bytes / sizeof(float);
     return v;
 }
 
@@ -107,13 +102,7 @@ static void teardown(void)
     sc_engine_free(&eng);
 }
 
-int main(void)
-{
-    Suite *s = suite_create("golden");
-    TCase *tc = tcase_create("golden");
-    tcase_add_unchecked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 900);
-    tcase_add_test(tc, test_golden_all);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
-}
+static const struct sc_test_opts opts = {
+    .name = "golden", .timeout_s = 900, .setup_once = setup, .teardown_once = teardown,
+};
+SC_TEST_MAIN(&opts, test_golden_all)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
-#include "tests/engine/testutil.h"
+#include "tests/util/sc_test.h"
 
 enum { W = 72, H = 40, N = W * H * 3 };
 
@@ -49,12 +49,5 @@ START_TEST(test_two_in_flight)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("inflight");
-    TCase *tc = tcase_create("inflight");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_two_in_flight);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
-}
+static const struct sc_test_opts opts = {.name = "inflight"};
+SC_TEST_MAIN(&opts, test_two_in_flight)

@@ -8,14 +8,14 @@
 
 #include "engine/arch.h"
 #include "engine/model.h"
-#include "tests/engine/stylefolder.h"
-#include "tests/engine/testutil.h"
+#include "tests/util/sc_test.h"
+#include "tests/util/stylefolder.h"
 
 static char dir[256], style[512];
 
 static void setup(void)
 {
-    sc_test_tmpdir(dir, sizeof dir);
+    ck_assert_int_eq(sc_test_tmpdir(dir, sizeof dir), 0);
     snprintf(style, sizeof style, "%s/mystyle", dir);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "mkdir -p %s", style);
@@ -54,6 +54,13 @@ static void write_file(const char *name, const void *data, size_t n)
     fclose(f);
 }
 
+static void remove_file(const char *name)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", style, name);
+    ck_assert_int_eq(unlink(path), 0);
+}
+
 START_TEST(test_valid_folder_loads)
 {
     struct sc_model *m;
@@ -79,9 +86,7 @@ END_TEST
 
 START_TEST(test_missing_manifest)
 {
-    char p[700];
-    snprintf(p, sizeof p, "%s/manifest.json", style);
-    unlink(p);
+    remove_file("manifest.json");
     expect_fail(SC_ERR_NOT_FOUND, "manifest.json", "not a style");
 }
 END_TEST
@@ -114,9 +119,7 @@ END_TEST
 
 START_TEST(test_missing_variable_file)
 {
-    char p[700];
-    snprintf(p, sizeof p, "%s/Variable_7", style);
-    unlink(p);
+    remove_file("Variable_7");
     expect_fail(SC_ERR_IO, "Variable_7", "No such file");
 }
 END_TEST
@@ -191,23 +194,8 @@ START_TEST(test_shared_styles_load)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("model");
-    TCase *tc = tcase_create("model");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_valid_folder_loads);
-    tcase_add_test(tc, test_missing_folder);
-    tcase_add_test(tc, test_missing_manifest);
-    tcase_add_test(tc, test_malformed_manifests);
-    tcase_add_test(tc, test_manifest_missing_entry);
-    tcase_add_test(tc, test_unknown_variable);
-    tcase_add_test(tc, test_missing_variable_file);
-    tcase_add_test(tc, test_short_and_long_files);
-    tcase_add_test(tc, test_escaping_names);
-    tcase_add_test(tc, test_wrong_shape);
-    tcase_add_test(tc, test_nonfinite_weights);
-    tcase_add_test(tc, test_shared_styles_load);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
-}
+static const struct sc_test_opts opts = {.name = "model", .setup = setup, .teardown = teardown};
+SC_TEST_MAIN(&opts, test_valid_folder_loads, test_missing_folder, test_missing_manifest,
+             test_malformed_manifests, test_manifest_missing_entry, test_unknown_variable,
+             test_missing_variable_file, test_short_and_long_files, test_escaping_names,
+             test_wrong_shape, test_nonfinite_weights, test_shared_styles_load)

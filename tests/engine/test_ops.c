@@ -6,7 +6,7 @@
 
 #include "engine/clrt_priv.h"
 #include "engine/ops_priv.h"
-#include "tests/engine/testutil.h"
+#include "tests/util/sc_test.h"
 
 static struct sc_clrt rt;
 static struct sc_kernels kern;
@@ -344,18 +344,8 @@ static void teardown(void)
     sc_clrt_free(&rt);
 }
 
-int main(void)
-{
-    Suite *s = suite_create("ops");
-    TCase *tc = tcase_create("ops");
-    tcase_add_unchecked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_conv_shapes);
-    tcase_add_test(tc, test_deconv_shapes);
-    tcase_add_test(tc, test_winograd_shapes);
-    tcase_add_test(tc, test_norm);
-    tcase_add_test(tc, test_image_kernels);
-    tcase_add_test(tc, test_build_failure_log);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
-}
+static const struct sc_test_opts opts = {
+    .name = "ops", .setup_once = setup, .teardown_once = teardown,
+};
+SC_TEST_MAIN(&opts, test_conv_shapes, test_deconv_shapes, test_winograd_shapes, test_norm,
+             test_image_kernels, test_build_failure_log)

@@ -8,18 +8,22 @@
 
 #include "engine/manifest_priv.h"
 #include "engine/model.h"
-#include "tests/engine/stylefolder.h"
+#include "tests/util/stylefolder.h"
 
-static char style_dir[64];
+static char style_dir[2048];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The style folder goes under TMPDIR (tests/fuzz/run.sh gives each run its
+ * own, removed at the end). */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    snprintf(style_dir, sizeof style_dir, "/tmp/sc-fuzz-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(style_dir, sizeof style_dir, "%s/sc-fuzz-style-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(style_dir) || sc_test_write_style(style_dir) != 0) {
-        fprintf(stderr, "fuzz_model: cannot make a style folder in /tmp\n");
+        fprintf(stderr, "fuzz_model: cannot make a style folder in %s\n",
+                tmp && *tmp ? tmp : "/tmp");
         abort();
     }
     return 0;
@@ -27,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void load_folder(const uint8_t *data, size_t size)
 {
-    char path[128];
+    char path[2100];
     snprintf(path, sizeof path, "%s/manifest.json", style_dir);
     FILE *f = fopen(path, "wb");
     if (!f)

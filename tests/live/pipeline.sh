@@ -4,14 +4,13 @@
 . "$(dirname "$0")/lib.sh"
 case "$1" in
 signals)
+    # A signal once the pipeline runs (it says so when its engine is up)
+    # ends it cleanly, with its summary.
     for sig in INT TERM; do
-        "$STYLECAM_BIN" --input test --headless --style sketch --size 64x48 >"$LOG" 2>&1 &
-        pid=$!
-        sleep 3
-        kill -s "$sig" "$pid"
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; fail "no exit within 5 s of SIG$sig"; }
-        wait "$pid"; RC=$?
+        sc_bg --input test --headless --style sketch --size 64x48
+        wait_for_line "$LOG" "^stylecam: engine: "
+        kill -s "$sig" "$PID"
+        wait_exit "$PID"
         expect_rc 0
         expect_log " frames in "
     done

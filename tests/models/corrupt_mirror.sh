@@ -15,31 +15,23 @@ printf "\\$(printf '%03o' $((b ^ 1)))" | dd of="$V" bs=1 seek=1000 conv=notrunc 
 [ "$(cmp -l "$V" "$MIRROR/la_muse/Variable_12" | wc -l)" -eq 1 ] || fail "test did not flip exactly one byte"
 
 run_dl "$SCRATCH/a" --from "$M" --dest "$D" la_muse udnie
-[ "$RC" -eq 1 ] || fail "corrupt mirror: exit $RC, expected 1"
-grep -q "Style 'la_muse' failed verification.*not installed.*run models/download.sh la_muse again" "$SCRATCH/a.err" ||
-	fail "no clear verification message for la_muse"
-[ ! -e "$D/la_muse" ] || fail "a partial la_muse folder was left"
+refused "$SCRATCH/a" "$D" la_muse \
+	"Style 'la_muse' failed verification.*not installed.*run models/download.sh la_muse again" \
+	"corrupt mirror"
 same_style "$D" udnie
-no_leftovers "$D"
 grep -q 'Done: 1 installed, 0 already present, 1 failed (la_muse)' "$SCRATCH/a.out" || fail "summary wrong"
 pass "corrupted style rejected, good style installed"
 
 # A file missing from the mirror is named.
 rm "$M/wave/Variable_30"
 run_dl "$SCRATCH/b" --from "$M" --dest "$D" wave
-[ "$RC" -eq 1 ] || fail "incomplete mirror: exit $RC, expected 1"
-grep -q "Style 'wave' was not installed: the mirror lacks $M/wave/Variable_30" "$SCRATCH/b.err" ||
-	fail "missing file not named"
-[ ! -e "$D/wave" ] || fail "a partial wave folder was left"
-no_leftovers "$D"
+refused "$SCRATCH/b" "$D" wave "Style 'wave' was not installed: the mirror lacks $M/wave/Variable_30" \
+	"incomplete mirror"
 pass "incomplete mirror names the missing file"
 
 # A corrupted LICENSE is not installed either.
 rm -f "$D/LICENSE"
 echo "changed" >>"$M/LICENSE"
 run_dl "$SCRATCH/c" --from "$M" --dest "$D" udnie
-[ "$RC" -eq 1 ] || fail "bad LICENSE: exit $RC, expected 1"
-grep -q 'LICENSE does not match its pin' "$SCRATCH/c.err" || fail "bad LICENSE not reported"
-[ ! -e "$D/LICENSE" ] || fail "bad LICENSE installed"
-no_leftovers "$D"
+refused "$SCRATCH/c" "$D" LICENSE 'LICENSE does not match its pin' "bad LICENSE"
 pass "corrupted LICENSE rejected"

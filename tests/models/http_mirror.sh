@@ -19,12 +19,8 @@ with open(sys.argv[2] + ".tmp", "w") as f:
 os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 srv.serve_forever()
 PY
-	cleanup_hooks="$cleanup_hooks kill $! 2>/dev/null;"
-	for _ in $(seq 100); do
-		[ -s "$portfile" ] && break
-		sleep 0.1
-	done
-	[ -s "$portfile" ] || fail "HTTP server did not start: $(cat "$SCRATCH/server.err")"
+	at_exit "kill $! 2>/dev/null; cat '$SCRATCH/server.err' >&2"
+	WAIT_PID=$! wait_for "$PATIENCE" "the HTTP server's port" test -s "$portfile"
 	PORT=$(cat "$portfile")
 }
 
@@ -58,10 +54,8 @@ for tool in curl wget; do
 	command -v "$tool" >/dev/null || continue
 	D=$SCRATCH/dest404-$tool
 	STYLECAM_DOWNLOADER=$tool run_dl "$SCRATCH/404-$tool" --dest "$D" udnie
-	[ "$RC" -eq 1 ] || fail "$tool 404: exit $RC, expected 1"
-	grep -q "Style 'udnie' was not installed: the server at 127.0.0.1:$PORT answered with an error (.*404.*udnie/Variable_47)" "$SCRATCH/404-$tool.err" ||
-		fail "$tool 404: message does not name the file"
-	[ ! -e "$D/udnie" ] || fail "$tool 404: partial style left"
-	no_leftovers "$D"
+	refused "$SCRATCH/404-$tool" "$D" udnie \
+		"Style 'udnie' was not installed: the server at 127.0.0.1:$PORT answered with an error (.*404.*udnie/Variable_47)" \
+		"$tool 404"
 	pass "$tool: missing file on the server reported"
 done

@@ -1,6 +1,8 @@
 # Shared by the models tests (sourced): paths, a scratch folder, checks.
+# The general helpers (fail, pass, at_exit, scratch_dir) are tests/util/lib.sh's.
 # shellcheck disable=SC2034 # STYLES and RC are used by the sourcing scripts
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../util/lib.sh"
 : "${STYLECAM_SRC:?set STYLECAM_SRC to the source tree (meson test does)}"
 : "${STYLECAM_SHARED:?set STYLECAM_SHARED to ../shared (meson test does)}"
 DL=$STYLECAM_SRC/models/download.sh
@@ -11,17 +13,10 @@ FILES="manifest.json Variable $(seq -f 'Variable_%g' 1 47 | tr '\n' ' ')"
 unset STYLECAM_MODELS_URL STYLECAM_LICENSE_URL STYLECAM_DOWNLOADER
 export STYLECAM_DOWNLOAD_TIMEOUT=3 STYLECAM_DOWNLOAD_RETRIES=0
 
-[ -d "$MIRROR/la_muse" ] || { echo "SKIP: $MIRROR has no styles"; exit 77; }
-[ -x "$DL" ] || { echo "FAIL: $DL is missing or not executable"; exit 1; }
+[ -d "$MIRROR/la_muse" ] || skip "$MIRROR has no styles"
+[ -x "$DL" ] || fail "$DL is missing or not executable"
 
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/stylecam-models-test.XXXXXX")
-cleanup_hooks=""
-# shellcheck disable=SC2317
-cleanup() { eval "$cleanup_hooks"; chmod -R u+w "$SCRATCH" 2>/dev/null; rm -rf "$SCRATCH"; }
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
-pass() { echo "ok: $*"; }
+scratch_dir
 
 # run_dl OUT_PREFIX ARGS...: runs the script, sets RC; stdout/stderr in OUT_PREFIX.{out,err}.
 run_dl() {
@@ -37,6 +32,15 @@ same_style() {
 	for f in $FILES; do
 		cmp -s "$MIRROR/$2/$f" "$1/$2/$f" || fail "$1/$2/$f differs from $MIRROR/$2/$f"
 	done
+}
+
+# refused OUT_PREFIX DEST NAME PATTERN WHAT: the last run_dl exited 1 with
+# PATTERN on stderr, and left neither DEST/NAME nor temporary files in DEST.
+refused() {
+	[ "$RC" -eq 1 ] || fail "$5: exit $RC, expected 1"
+	grep -q "$4" "$1.err" || fail "$5: the message is missing"
+	[ ! -e "$2/$3" ] || fail "$5: $2/$3 was left"
+	no_leftovers "$2"
 }
 
 # no_leftovers DEST: no temporary folders or files remain.

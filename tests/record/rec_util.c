@@ -1,9 +1,13 @@
 #include "rec_util.h"
 
+#include <check.h>
+
+#include "app/record/recorder.h"
+#include "tests/util/sc_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 void rt_paint(uint8_t *rgb, int w, int h, int t)
 {
@@ -18,33 +22,22 @@ void rt_paint(uint8_t *rgb, int w, int h, int t)
         }
 }
 
-int rt_tmpdir(char *buf, size_t n)
+void rt_record_small(const char *path, const char *encoder, int n)
 {
-    snprintf(buf, n, "/tmp/sc-record-test-XXXXXX");
-    return mkdtemp(buf) ? 0 : -1;
-}
-
-void rt_rmtree(const char *dir)
-{
-    char cmd[1200];
-    if (strncmp(dir, "/tmp/sc-record-test-", 20) != 0)
-        return;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-}
-
-int rt_run(const char *cmd, char *out, size_t n)
-{
-    char full[2400];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    if (!p)
-        return -1;
-    size_t len = fread(out, 1, n - 1, p);
-    out[len] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    uint8_t rgb[64 * 48 * 3];
+    struct sc_error err;
+    struct sc_recorder *rec;
+    struct sc_recorder_opts o = {.path = path, .w = 64, .h = 48, .blocking = 1,
+                                 .encoder = encoder};
+    ck_assert_msg(sc_recorder_init(&rec, &o, &err) == SC_OK, "%s", err.msg);
+    for (int i = 0; i < n; i++) {
+        rt_paint(rgb, 64, 48, i);
+        struct sc_frame f = {.rgb = rgb, .w = 64, .h = 48, .pts_us = i * 40000};
+        sc_recorder_push(rec, &f);
+    }
+    struct sc_recorder_stats s;
+    ck_assert_int_eq(sc_recorder_free(&rec, &s), SC_OK);
+    ck_assert_uint_eq(s.frames_written, (uint64_t)n);
 }
 
 int rt_probe(const char *path, struct rt_probe *p)
@@ -58,7 +51,7 @@ int rt_probe(const char *path, struct rt_probe *p)
     snprintf(cmd, sizeof cmd, "ffprobe -v error -count_frames -select_streams v:0 "
              "-show_entries stream=codec_name,width,height,nb_frames,nb_read_frames:"
              "format=duration -of default=nw=1 '%s'", path);
-    if (rt_run(cmd, out, sizeof out) != 0) {
+    if (sc_test_sh(cmd, out, sizeof out) != 0) {
         fprintf(stderr, "ffprobe failed: %s\n", out);
         return -1;
     }
@@ -72,7 +65,7 @@ int rt_probe(const char *path, struct rt_probe *p)
     }
     snprintf(cmd, sizeof cmd, "ffprobe -v error -select_streams v:0 -show_entries "
              "packet=pts_time,duration_time -of csv=p=0 '%s'", path);
-    if (rt_run(cmd, out, sizeof out) != 0)
+    if (sc_test_sh(cmd, out, sizeof out) != 0)
         return -1;
     for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
         double pts = 0, dur = 0;
@@ -90,6 +83,6 @@ int rt_decode_clean(const char *path, char *out, size_t n)
      * a variable-rate clip reads as a timestamp error that is not in the file. */
     snprintf(cmd, sizeof cmd, "ffmpeg -nostdin -v error -i '%s' -enc_time_base -1 -f null -",
              path);
-    int rc = rt_run(cmd, out, n);
+    int rc = sc_test_sh(cmd, out, n);
     return rc == 0 && out[0] == '\0' ? 0 : -1;
 }

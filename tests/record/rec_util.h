@@ -1,5 +1,6 @@
-/* Shared helpers for the record tests: synthetic frames, temp folders, and
- * ffprobe/ffmpeg as outside readers of the files. */
+/* Helpers of the record tests: synthetic frames, and ffprobe/ffmpeg as
+ * outside readers of the files (scratch folders and commands are
+ * tests/util/sc_test.h's). */
 #ifndef SC_TEST_REC_UTIL_H
 #define SC_TEST_REC_UTIL_H
 
@@ -9,15 +10,10 @@
 /* Fills rgb (w*h*3) with a moving picture for frame number t. */
 void rt_paint(uint8_t *rgb, int w, int h, int t);
 
-/* Makes a fresh folder under /tmp; writes its path to buf. 0 on success. */
-int rt_tmpdir(char *buf, size_t n);
-
-/* Removes a folder made by rt_tmpdir with everything in it. */
-void rt_rmtree(const char *dir);
-
-/* Runs a shell command, captures stdout+stderr into out (NUL-terminated);
- * returns the exit status (-1 if it could not run). */
-int rt_run(const char *cmd, char *out, size_t n);
+/* Records n frames of 64x48 (rt_paint, 40 ms apart, nothing dropped) to
+ * path with encoder (NULL: the default choice); fails the test unless all
+ * n are written. */
+void rt_record_small(const char *path, const char *encoder, int n);
 
 /* ffprobe facts about the first video stream. Missing values are -1 / "". */
 struct rt_probe {

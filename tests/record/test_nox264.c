@@ -11,24 +11,7 @@
 
 #include "app/record/recorder.h"
 #include "rec_util.h"
-#include "tests/engine/testutil.h"
-
-static void record_clip(const char *path)
-{
-    uint8_t rgb[64 * 48 * 3];
-    struct sc_error err;
-    struct sc_recorder *rec;
-    struct sc_recorder_opts o = {.path = path, .w = 64, .h = 48, .blocking = 1};
-    ck_assert_msg(sc_recorder_init(&rec, &o, &err) == SC_OK, "%s", err.msg);
-    for (int i = 0; i < 10; i++) {
-        rt_paint(rgb, 64, 48, i);
-        struct sc_frame f = {.rgb = rgb, .w = 64, .h = 48, .pts_us = i * 40000};
-        sc_recorder_push(rec, &f);
-    }
-    struct sc_recorder_stats s;
-    ck_assert_int_eq(sc_recorder_free(&rec, &s), SC_OK);
-    ck_assert_int_eq(s.frames_written, 10);
-}
+#include "tests/util/sc_test.h"
 
 static int count(const char *hay, const char *needle)
 {
@@ -43,7 +26,7 @@ START_TEST(test_fallback_said_once)
     ck_assert_msg(!avcodec_find_encoder_by_name("libx264"),
                   "libx264 is still visible: nox264 was not preloaded");
     char dir[256], log[512], a[512], b[512];
-    ck_assert_int_eq(rt_tmpdir(dir, sizeof dir), 0);
+    ck_assert_int_eq(sc_test_tmpdir(dir, sizeof dir), 0);
     snprintf(log, sizeof log, "%s/stderr.txt", dir);
     snprintf(a, sizeof a, "%s/a.mkv", dir);
     snprintf(b, sizeof b, "%s/b.mp4", dir);
@@ -54,20 +37,18 @@ START_TEST(test_fallback_said_once)
     FILE *f = fopen(log, "w");
     ck_assert_ptr_nonnull(f);
     dup2(fileno(f), STDERR_FILENO);
-    record_clip(a);
-    record_clip(b);
+    rt_record_small(a, NULL, 10);
+    rt_record_small(b, NULL, 10);
     fflush(stderr);
     dup2(saved, STDERR_FILENO);
     close(saved);
     fclose(f);
 
-    static char text[16384];
-    f = fopen(log, "r");
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
+    char *text = sc_test_read_file(log, NULL);
+    ck_assert_ptr_nonnull(text);
     ck_assert_msg(count(text, "no libx264") == 1, "said %d times:\n%s",
                   count(text, "no libx264"), text);
+    free(text);
 
     static char out[8192];
     const char *clips[] = {a, b};
@@ -78,16 +59,9 @@ START_TEST(test_fallback_said_once)
         ck_assert_int_eq(p.frames, 10);
         ck_assert_msg(rt_decode_clean(clips[i], out, sizeof out) == 0, "ffmpeg: %s", out);
     }
-    rt_rmtree(dir);
+    sc_test_rmtree(dir);
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("nox264");
-    TCase *tc = tcase_create("nox264");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_fallback_said_once);
-    suite_add_tcase(s, tc);
-    return sc_test_run(s);
-}
+static const struct sc_test_opts opts = {.name = "nox264", .timeout_s = 60};
+SC_TEST_MAIN(&opts, test_fallback_said_once)

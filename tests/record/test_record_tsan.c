@@ -15,6 +15,7 @@
 #include "common/frame.h"
 #include "app/record/recorder.h"
 #include "rec_util.h"
+#include "tests/util/sc_test.h"
 
 enum { W = 160, H = 120, N = 240 };
 
@@ -88,7 +89,7 @@ int main(void)
         rt_paint(pics[k], W, H, k * 5);
     }
     char dir[256], path[512];
-    if (rt_tmpdir(dir, sizeof dir) != 0)
+    if (sc_test_tmpdir(dir, sizeof dir) != 0)
         return 1;
     int bad = 0;
     snprintf(path, sizeof path, "%s/live.mkv", dir);
@@ -106,7 +107,7 @@ int main(void)
     bad |= run(path, 1, 1, 1);
     setrlimit(RLIMIT_FSIZE, &old);
 
-    rt_rmtree(dir);
+    sc_test_rmtree(dir);
     for (int k = 0; k < 4; k++)
         free(pics[k]);
     return bad;

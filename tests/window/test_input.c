@@ -7,6 +7,7 @@
 
 #include "app/window/input.h"
 #include "app/window/overlay.h"
+#include "tests/util/sc_test.h"
 
 static struct sc_ui_event map(int32_t key, uint16_t mod, int repeat, int *bound)
 {
@@ -119,20 +120,6 @@ START_TEST(panel_lines)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("window");
-    TCase *tc = tcase_create("input+overlay");
-    tcase_add_test(tc, keys_map_to_actions);
-    tcase_add_test(tc, digits_pick_styles);
-    tcase_add_test(tc, repeats_and_chords);
-    tcase_add_test(tc, action_names);
-    tcase_add_test(tc, elapsed_format);
-    tcase_add_test(tc, panel_lines);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+static const struct sc_test_opts opts = {.name = "window", .flags = SC_TEST_FORK};
+SC_TEST_MAIN(&opts, keys_map_to_actions, digits_pick_styles, repeats_and_chords, action_names,
+             elapsed_format, panel_lines)

@@ -1,20 +1,12 @@
-# Shared helpers for the window tests: a private Xvfb, screenshots and pixel
-# statistics. Sourced by test_window.sh and e2e_stylecam.sh (POSIX sh).
-# Callers set WORK (a scratch folder) before calling xvfb_start.
+# Helpers of the window tests: a private Xvfb, the program under test,
+# screenshots and pixel statistics. Sourced by test_window.sh,
+# e2e_stylecam.sh and starting.sh (POSIX sh); the general helpers (fail,
+# waiting for an event, at_exit) are tests/util/lib.sh's. Callers set WORK
+# (a scratch folder) before calling xvfb_start.
+. "$(dirname "$0")/../util/lib.sh"
 
 XVFB_PID=
 APP_PID=
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-need_tools() {
-    for t in "$@"; do
-        command -v "$t" >/dev/null 2>&1 || fail "$t is not installed (needed by this test)"
-    done
-}
 
 # Sanitizer set-up for a program that opens an SDL window: the project's
 # suppressions plus tests/window/lsan.supp in one file (LSan reads only one),
@@ -58,29 +50,24 @@ run_app() {
         "$@" >"$WORK/out" 2>"$WORK/err" &
     fi
     APP_PID=$!
+    WAIT_PID=$APP_PID
 }
 
-# no_sanitizer_reports FILE: fails if a sanitizer reported anything.
-no_sanitizer_reports() {
-    if grep -q -e 'Sanitizer' -e 'runtime error:' "$1"; then
-        cat "$1" >&2
-        fail "a sanitizer reported a problem (above)"
-    fi
+# app_exit [SECONDS]: waits for the program to end (RC: its status).
+app_exit() {
+    wait_exit "$APP_PID" "${1:-$PATIENCE}"
+    APP_PID=
+    WAIT_PID=
 }
 
 # Starts Xvfb on a display number it picks itself (-displayfd: no race with
 # other tests starting servers at the same time) and exports DISPLAY.
 xvfb_start() {
+    at_exit xvfb_cleanup
     Xvfb -displayfd 9 -screen 0 1280x800x24 -nolisten tcp -noreset \
         9>"$WORK/display" 2>"$WORK/xvfb.log" &
     XVFB_PID=$!
-    i=0
-    while [ ! -s "$WORK/display" ] || ! grep -q . "$WORK/display"; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && fail "Xvfb did not start: $(cat "$WORK/xvfb.log")"
-        kill -0 "$XVFB_PID" 2>/dev/null || fail "Xvfb exited: $(cat "$WORK/xvfb.log")"
-        sleep 0.1
-    done
+    WAIT_PID=$XVFB_PID wait_for "$PATIENCE" "display number from Xvfb" grep -qs . "$WORK/display"
     DISPLAY=:$(head -n1 "$WORK/display")
     export DISPLAY
     echo "Xvfb on $DISPLAY (pid $XVFB_PID)"
@@ -98,31 +85,14 @@ xvfb_cleanup() {
     fi
 }
 
-# wait_for_line FILE PATTERN [TENTHS]: waits until grep finds PATTERN.
-wait_for_line() {
-    i=0
-    while ! grep -q -- "$2" "$1" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt "${3:-150}" ] && fail "timed out waiting for '$2' in $1: $(cat "$1")"
-        [ -n "$APP_PID" ] && ! kill -0 "$APP_PID" 2>/dev/null &&
-            ! grep -q -- "$2" "$1" && fail "the program exited before printing '$2'"
-        sleep 0.1
-    done
+# find_window NAME: sets WIN to the id of the window titled NAME (waiting
+# for it: a loaded machine under sanitizers takes its time).
+window_named() {
+    WIN=$(xdotool search --name "$1" 2>/dev/null | head -n1)
+    [ -n "$WIN" ]
 }
-
-# find_window NAME: sets WIN to the id of the window titled NAME.
-# The window opens once the styles are loaded and the kernels built, which
-# takes long on a loaded machine with a cold cache (sanitizer builds):
-# wait up to $WAIT seconds (60 by default).
 find_window() {
-    deadline=$(( $(date +%s) + ${WAIT:-60} ))
-    WIN=
-    while [ -z "$WIN" ]; do
-        WIN=$(xdotool search --name "$1" 2>/dev/null | head -n1)
-        [ -z "$WIN" ] && [ "$(date +%s)" -gt "$deadline" ] &&
-            fail "no window named '$1' appeared in ${WAIT:-60} s"
-        [ -z "$WIN" ] && sleep 0.1
-    done
+    wait_for "$PATIENCE" "window named '$1'" window_named "$1"
 }
 
 # window_geometry: sets WX WY WW WH for WIN (root coordinates).
@@ -133,8 +103,24 @@ window_geometry() {
 
 # shot NAME: screenshot of the whole screen into $WORK/NAME.png.
 shot() {
-    sleep 0.3   # let the X server finish drawing the last presented frame
     import -window root "$WORK/$1.png" || fail "import could not take a screenshot"
+}
+
+# shot_until NAME WHAT CHECK: screenshots into $WORK/NAME.png until CHECK
+# (a command reading it; it may leave its figures in LAST) succeeds: the
+# screen shows WHAT. Fails after PATIENCE s, or when the program exits.
+shot_until() {
+    _end=$(($(date +%s) + PATIENCE))
+    LAST=
+    while :; do
+        shot "$1"
+        "$3" && return 0
+        if [ -n "$APP_PID" ] && ! kill -0 "$APP_PID" 2>/dev/null; then
+            fail "the program exited while waiting for $2 ($LAST): $(cat "$WORK/err")"
+        fi
+        [ "$(date +%s)" -le "$_end" ] || fail "no $2 on the screen within $PATIENCE s ($LAST)"
+        sleep 0.2
+    done
 }
 
 # region_mean FILE W H X Y: prints "r g b" means (0..1) of a region.

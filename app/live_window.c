@@ -1,10 +1,11 @@
 /* The window loop: keys steer the processing thread, the newest stylized
- * frame is shown with the overlay. Main thread. */
+ * frame is shown with the overlay. Main thread. It sleeps in SDL's event
+ * queue: the display's mailbox pushes a wake event when a frame arrives,
+ * and a slow tick refreshes the overlay's figures. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/live.h"
 #include "common/clock.h"
@@ -14,19 +15,21 @@
 #include "app/window/window.h"
 
 #define NOTE_US 3000000   /* how long a one-off note stays on screen */
+#define TICK_MS 250       /* overlay figures and the stop flag, with no frame */
+/* The start screen is drawn again this often: an X server under load shows
+ * a new window's first frames late (a screenshot a moment after it maps
+ * can find it blank); it lasts seconds, and the starter's wake ends it. */
+#define START_TICK_MS 30
 
 struct ui {
     struct sc_live *lv;
     struct sc_window *win;
     const struct sc_shown *shown;   /* the frame on screen (mailbox front) */
+    struct sc_display_tally tally;
     struct sc_overlay ov;
     char note[256];
     int64_t note_until;
     char seen[1024];                /* the processing thread's last message, once shown */
-    double latency_ms, fps;
-    int64_t fps_t0;
-    int fps_n;
-    int recording;
 };
 
 static void note(struct ui *u, const char *msg)
@@ -40,7 +43,7 @@ static void snapshot(struct ui *u)
     const char *dir = sc_live_record_dir(u->lv);
     if (!u->shown || !dir)
         return;
-    char path[4200], msg[4300];
+    static char path[PATH_MAX], msg[PATH_MAX + 16];   /* main thread only */
     struct sc_error err;
     if (sc_snapshot_save(dir, &u->shown->stylized, path, sizeof path, &err) != SC_OK) {
         sc_err("%s", err.msg);
@@ -53,6 +56,16 @@ static void snapshot(struct ui *u)
 }
 
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Compare mode needs the original with each frame: asked for only then,
+ * and, while paused, the frozen frame is made again to bring it. */
+static void compare_changed(struct ui *u, struct sc_controls *c)
+{
+    int on = sc_window_compare(u->win);
+    sc_mailbox_want_original(u->lv->mailbox, on);
+    if (on)
+        c->refresh++;
+}
 
 /* Applies one action; returns 1 to quit. */
 static int handle(struct ui *u, const struct sc_ui_event *ev)
@@ -70,13 +83,14 @@ static int handle(struct ui *u, const struct sc_ui_event *ev)
     case SC_UI_PAUSE: c->paused = !c->paused; break;
     case SC_UI_MIRROR: c->mirror = !c->mirror; break;
     case SC_UI_KEEP_COLORS: c->keep_colors = !c->keep_colors; break;
+    case SC_UI_COMPARE: compare_changed(u, c); break;
     case SC_UI_STRENGTH_UP:
     case SC_UI_STRENGTH_DOWN: {
         int pct = (int)(c->strength * 100 + 0.5f) + (ev->action == SC_UI_STRENGTH_UP ? 10 : -10);
         c->strength = (float)clampi(pct, 0, 100) / 100.0f;
         break;
     }
-    case SC_UI_RECORD: sc_live_toggle_record(u->lv, u->recording); break;
+    case SC_UI_RECORD: sc_live_toggle_record(u->lv); break;
     case SC_UI_SNAPSHOT: snapshot(u); break;
     default: return 0;
     }
@@ -95,19 +109,19 @@ static void fill_overlay(struct ui *u)
     sc_ring_get_stats(u->lv->ring, &rs);
     const struct sc_controls *c = &u->lv->controls;
     snprintf(ov->style_name, sizeof ov->style_name, "%s", u->lv->style_names[c->style]);
-    ov->fps = u->fps;
+    ov->fps = u->tally.fps;
     ov->engine_ms = ps.engine_ms;
     ov->dropped = rs.dropped + sc_mailbox_dropped(u->lv->mailbox);
-    ov->latency_ms = u->latency_ms;
+    ov->latency_ms = u->tally.latency_ms;
     ov->strength = (int)(c->strength * 100 + 0.5f);
     ov->infer_w = ps.infer_w;
     ov->infer_h = ps.infer_h;
     ov->keep_colors = c->keep_colors;
     ov->mirror = c->mirror;
     ov->paused = c->paused;
-    u->recording = ps.recording;
-    ov->recording = ps.recording != 0;
-    ov->rec_elapsed_s = ps.rec_elapsed_s;
+    const struct sc_output_status *rec = sc_process_output(&ps, SC_LIVE_OUT_RECORD);
+    ov->recording = sc_live_recording(u->lv, &ps);
+    ov->rec_elapsed_s = rec ? rec->elapsed_s : 0;
     ov->show = true;
     /* A new message from the processing thread (a clip saved, a full disk)
      * becomes a note; an engine failure stays. */
@@ -127,27 +141,21 @@ static void fill_overlay(struct ui *u)
     snprintf(ov->status_msg, sizeof ov->status_msg, "%.255s", msg);
 }
 
-/* Takes a new frame if there is one and updates the display rates. */
-static int take_frame(struct ui *u)
+/* Shows a new frame if one came (*fresh = 1): the only place the textures
+ * are filled, so a redraw alone copies nothing. */
+static enum sc_status take_frame(struct ui *u, int *fresh, struct sc_error *err)
 {
-    const struct sc_shown *s = sc_mailbox_take(u->lv->mailbox, 10);
-    if (!s)
-        return 0;
+    const struct sc_shown *s;
+    *fresh = sc_display_take(u->lv->mailbox, &u->tally, 0, &s) == SC_OK;
+    if (!*fresh)
+        return SC_OK;
     u->shown = s;
-    int64_t now = sc_now_us();
-    double lat = (double)(now - s->stylized.pts_us) / 1000.0;
-    u->latency_ms = u->latency_ms > 0 ? 0.9 * u->latency_ms + 0.1 * lat : lat;
-    u->fps_n++;
-    if (now - u->fps_t0 >= 1000000) {
-        u->fps = u->fps_n * 1e6 / (double)(now - u->fps_t0);
-        u->fps_t0 = now;
-        u->fps_n = 0;
-    }
-    return 1;
+    return sc_window_show(u->win, &s->stylized, s->with_original ? &s->original : NULL, err);
 }
 
 struct starter {
     struct sc_live *lv;
+    struct sc_window *win;
     struct sc_error err;
     enum sc_status st;
     atomic_int done;        /* set last by the starter thread */
@@ -158,6 +166,7 @@ static void *start_thread(void *arg)
     struct starter *s = arg;
     s->st = sc_live_start(s->lv, &s->err);
     atomic_store(&s->done, 1);
+    sc_window_wake(s->win);
     return NULL;
 }
 
@@ -167,7 +176,7 @@ static void *start_thread(void *arg)
  * 2 when the user quit meanwhile. */
 static int start_in_window(struct ui *u)
 {
-    struct starter s = {.lv = u->lv};
+    struct starter s = {.lv = u->lv, .win = u->win};
     pthread_t th;
     if (pthread_create(&th, NULL, start_thread, &s) != 0) {
         sc_err("Cannot start a thread: the system is out of resources.");
@@ -178,17 +187,13 @@ static int start_in_window(struct ui *u)
              "preparing the OpenCL kernels (the first start takes longest)...");
     int quit = 0;
     while (!atomic_load(&s.done)) {
-        struct sc_ui_event ev;
-        while (sc_window_poll(u->win, &ev))
-            quit |= ev.action == SC_UI_QUIT;
         if (quit || sc_live_stop)   /* the start cannot be cut short: say so */
             snprintf(ov.status_msg, sizeof ov.status_msg,
                      "Quitting as soon as the start is over...");
-        struct sc_error err;
-        if (sc_window_present(u->win, NULL, NULL, &ov, &err) != SC_OK)
-            sc_log_ratelimited("start-present", SC_LOG_ERROR, "%s", err.msg);
-        struct timespec ts = {0, 30 * 1000000L};
-        nanosleep(&ts, NULL);
+        sc_window_redraw(u->win, &ov);
+        struct sc_ui_event ev;
+        if (sc_window_wait(u->win, &ev, START_TICK_MS))
+            quit |= ev.action == SC_UI_QUIT;
     }
     pthread_join(th, NULL);
     if (s.st != SC_OK) {
@@ -196,6 +201,39 @@ static int start_in_window(struct ui *u)
         return 1;
     }
     return quit || sc_live_stop ? 2 : 0;
+}
+
+static void wake_window(void *win)
+{
+    sc_window_wake(win);
+}
+
+/* Events (keys, the mailbox's wake) until quit; draws after events and
+ * new frames at once, and on the tick for the figures. Returns the exit
+ * status. */
+static int loop(struct ui *u)
+{
+    int64_t last_draw = 0;
+    struct sc_error err;
+    for (;;) {
+        struct sc_ui_event ev;
+        int got = sc_window_wait(u->win, &ev, TICK_MS), events = got, quit = 0, fresh;
+        while (got && !quit) {
+            quit = ev.action != SC_UI_WAKE && handle(u, &ev);
+            got = sc_window_poll(u->win, &ev);
+        }
+        if (quit || sc_live_stop)
+            return 0;
+        if (take_frame(u, &fresh, &err) != SC_OK) {
+            sc_err("%s", err.msg);
+            return 1;
+        }
+        if (!events && !fresh && sc_now_us() - last_draw < TICK_MS * 1000)
+            continue;
+        fill_overlay(u);
+        sc_window_redraw(u->win, &u->ov);
+        last_draw = sc_now_us();
+    }
 }
 
 int sc_live_run_window(struct sc_live *lv)
@@ -214,29 +252,10 @@ int sc_live_run_window(struct sc_live *lv)
         sc_window_free(&u.win);
         return started == 1;
     }
-    u.fps_t0 = sc_now_us();
-    int64_t last_draw = 0;
-    int quit = 0, rc = 0;
-    while (!quit && !sc_live_stop) {
-        struct sc_ui_event ev;
-        int redraw = 0;
-        while (!quit && sc_window_poll(u.win, &ev)) {
-            quit = handle(&u, &ev);
-            redraw = 1;
-        }
-        redraw |= take_frame(&u);
-        /* The overlay's figures and messages refresh even with no new frame. */
-        if (!redraw && sc_now_us() - last_draw < 250000)
-            continue;
-        fill_overlay(&u);
-        if (sc_window_present(u.win, u.shown ? &u.shown->stylized : NULL,
-                              u.shown ? &u.shown->original : NULL, &u.ov, &err) != SC_OK) {
-            sc_err("%s", err.msg);
-            rc = 1;
-            break;
-        }
-        last_draw = sc_now_us();
-    }
+    sc_mailbox_set_notify(lv->mailbox, wake_window, u.win);
+    int rc = loop(&u);
+    sc_mailbox_set_notify(lv->mailbox, NULL, NULL);   /* no wake after the window */
+    sc_live_log_copies(lv, &u.tally);
     sc_window_free(&u.win);
     return rc;
 }

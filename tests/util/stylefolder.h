@@ -1,4 +1,5 @@
-/* Writes a valid style folder (the sketch weights) for tests to damage. */
+/* Writes a valid style folder (the sketch weights) for tests to damage: the
+ * engine tests and the fuzz target. */
 #ifndef SC_STYLEFOLDER_H
 #define SC_STYLEFOLDER_H
 

@@ -1,4 +1,4 @@
-#include "tests/engine/stylefolder.h"
+#include "tests/util/stylefolder.h"
 
 #include <stdio.h>
 #include <string.h>
