@@ -157,13 +157,19 @@ void sc_ring_write_commit(struct sc_ring *r, struct sc_frame *f)
     pthread_mutex_unlock(&r->lock);
 }
 
-void sc_ring_write_cancel(struct sc_ring *r, struct sc_frame *f)
+/* A slot given back, written or read: the writer may take it. */
+static void slot_free(struct sc_ring *r, const struct sc_frame *f)
 {
     struct slot *s = slot_of(f);
     pthread_mutex_lock(&r->lock);
     s->state = SLOT_FREE;
     pthread_cond_signal(&r->can_write);
     pthread_mutex_unlock(&r->lock);
+}
+
+void sc_ring_write_cancel(struct sc_ring *r, struct sc_frame *f)
+{
+    slot_free(r, f);
 }
 
 void sc_ring_post_eos(struct sc_ring *r)
@@ -222,11 +228,7 @@ enum sc_status sc_ring_read_acquire(struct sc_ring *r, int timeout_ms,
 
 void sc_ring_read_release(struct sc_ring *r, const struct sc_frame *f)
 {
-    struct slot *s = slot_of(f);
-    pthread_mutex_lock(&r->lock);
-    s->state = SLOT_FREE;
-    pthread_cond_signal(&r->can_write);
-    pthread_mutex_unlock(&r->lock);
+    slot_free(r, f);
 }
 
 void sc_ring_terminate(struct sc_ring *r)

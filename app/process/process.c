@@ -81,11 +81,12 @@ void sc_process_frame_done(struct sc_process *p, double engine_ms)
     publish_outputs(p, 0);
 }
 
-static void count_stale(struct sc_process *p, const struct sc_frame *f)
+/* newest_before: the ring's newest seq read before the frame was taken. It
+ * only grows, so a frame counted here was stale when taken, whatever the
+ * thread was preempted for in between. */
+static void count_stale(struct sc_process *p, const struct sc_frame *f, uint64_t newest_before)
 {
-    struct sc_ring_stats rs;
-    sc_ring_get_stats(p->o.ring, &rs);
-    if (p->o.lossless || f->seq + SC_PROCESS_RING_SLOTS >= rs.last_seq)
+    if (p->o.lossless || f->seq + SC_PROCESS_RING_SLOTS >= newest_before)
         return;
     pthread_mutex_lock(&p->lock);
     p->status.stale++;
@@ -126,12 +127,14 @@ static enum sc_status step(struct sc_process *p, const struct sc_controls *c,
     if (frozen && p->last && !same_look(c, &p->shown_with))
         return paused(p, c, err);   /* a new setting shows at once */
     const struct sc_frame *f;
+    struct sc_ring_stats rs;
+    sc_ring_get_stats(p->o.ring, &rs);
     enum sc_status r = sc_ring_read_acquire(p->o.ring, p->count ? 0 : -1, &f);
     if (r == SC_EOF)
         return r;
     if (r != SC_OK)
         return sc_flight_end(p, err);
-    count_stale(p, f);
+    count_stale(p, f, rs.last_seq);
     if (frozen) {
         sc_ring_read_release(p->o.ring, f);
         return paused(p, c, err);
