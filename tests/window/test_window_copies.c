@@ -1,7 +1,7 @@
 /* The window copies a frame into its textures once when it is shown, never
  * on a redraw (the overlay's tick), and the original only in compare mode;
  * a wake from another thread ends sc_window_wait at once. Runs on SDL's
- * offscreen driver (SDL_VIDEODRIVER=offscreen): no display needed. */
+ * dummy driver (SDL_VIDEODRIVER=dummy): no display needed. */
 #include <pthread.h>
 #include <stdlib.h>
 
