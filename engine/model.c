@@ -12,6 +12,7 @@
 
 #include "engine/arch.h"
 #include "engine/manifest_priv.h"
+#include "engine/ml5_priv.h"
 
 struct sc_model {
     char name[128];
@@ -48,6 +49,12 @@ void sc_model_free(struct sc_model **mp)
 }
 
 const char *sc_model_name(const struct sc_model *m) { return m->name; }
+
+enum sc_status sc_model_net(const struct sc_model *m, struct sc_net **out,
+                            struct sc_error *err)
+{
+    return sc_ml5_net(m, out, err);
+}
 const float *sc_model_var(const struct sc_model *m, int id) { return m->var[id]; }
 float *sc_model_var_mut(struct sc_model *m, int id) { return m->var[id]; }
 

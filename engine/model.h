@@ -4,6 +4,7 @@
 #define SC_MODEL_H
 
 #include "common/status.h"
+#include "engine/net.h"
 
 struct sc_model;
 
@@ -25,6 +26,10 @@ const char *sc_model_name(const struct sc_model *m);
 /* Variable_id's values, sc_arch_var_count(id) floats, in the manifest's
  * row-major shape. */
 const float *sc_model_var(const struct sc_model *m, int id);
+
+/* The style as a network description (a new one; free it with sc_net_free). */
+enum sc_status sc_model_net(const struct sc_model *m, struct sc_net **out,
+                            struct sc_error *err);
 
 /* For generators: an all-zero model named name, and write access. */
 enum sc_status sc_model_alloc(const char *name, struct sc_model **out,
