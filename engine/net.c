@@ -248,3 +248,13 @@ double sc_net_macs(const struct sc_net *n, int w, int h)
     free(dims);
     return macs;
 }
+
+enum sc_status sc_net_copy(const struct sc_net *src, struct sc_net **out, struct sc_error *err)
+{
+    enum sc_status st = sc_net_init(out, src->name, &src->io, err);
+    for (int i = 1; !st && i < src->n; i++)
+        st = sc_net_add(*out, &src->l[i], NULL, err);
+    if (st)
+        sc_net_free(out);
+    return st;
+}

@@ -51,6 +51,7 @@ struct sc_net;
 enum sc_status sc_net_init(struct sc_net **out, const char *name, const struct sc_net_io *io,
                            struct sc_error *err);
 void sc_net_free(struct sc_net **np);
+enum sc_status sc_net_copy(const struct sc_net *src, struct sc_net **out, struct sc_error *err);
 
 /* Appends a layer after checking it against its inputs; *index is its number. */
 enum sc_status sc_net_add(struct sc_net *n, const struct sc_net_layer *l, int *index,
