@@ -1,6 +1,7 @@
 /* stylecam's entry point: parse, read settings once, run a command, exit. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/cmd/cli.h"
 #include "app/cmd/commands.h"
@@ -30,6 +31,8 @@ int main(int argc, char **argv)
 {
     struct sc_options opt;
     char msg[512];
+    if (argc > 1 && strcmp(argv[1], "import") == 0)
+        exit(sc_cmd_import(argc - 1, argv + 1));
     if (sc_cli_parse(argc, argv, &opt, msg, sizeof msg)) {
         sc_err("%s", msg);
         exit(2);

@@ -121,6 +121,7 @@ static int make_step(const struct sc_net *n, const int *uses, int i, struct step
     snprintf(s->name, sizeof s->name, "%s", l->name);
     s->src = l->in[0];
     s->src2 = -1;
+    s->first = i;
     s->c = sc_net_channels(n, l->in[0]);
     s->oc = sc_net_channels(n, i);
     s->k = l->k;

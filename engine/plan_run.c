@@ -84,7 +84,7 @@ static enum sc_status shapes(struct sc_plan *p, int w, int h, struct sc_error *e
             return sc_error_set(err, SC_ERR_ARG, "Style '%s' cannot run on a %dx%d picture: "
                                 "its layer '%s' would add %dx%d to %ldx%ld.", p->name, w, h,
                                 s->name, p->dims[s->src2][1], p->dims[s->src2][0], ow, oh);
-        for (int b = s->src + 1; b <= s->dst; b++) {
+        for (int b = s->first; b <= s->dst; b++) {
             p->dims[b][0] = (int)oh;
             p->dims[b][1] = (int)ow;
         }

@@ -12,6 +12,7 @@ struct step {
     enum step_kind kind;
     char name[64];
     int src, src2, dst;          /* blobs (net layer numbers); src2 -1 if none */
+    int first;                   /* the step's first layer (first..dst are absorbed) */
     int c, oc, k, stride, groups, pad_mode, pad[4], reflect, relu;
     enum sc_act act;
     float eps, lo, hi;
