@@ -89,6 +89,10 @@ static int layer_channels(const struct sc_net *n, const struct sc_net_layer *l, 
             return BAD("Layer '%s' of style '%s' has an unsupported shape (kernel %d, "
                        "stride %d, groups %d, %d to %d channels).", nm, n->name, l->k,
                        l->stride, g, c, l->out), -1;
+        for (int a = 0; a < 4; a++)
+            if (l->pad[a] < (l->op == SC_OP_DECONV && a >= 2 ? -4096 : 0) || l->pad[a] > 4096)
+                return BAD("Layer '%s' of style '%s' has a padding of %d, out of range.", nm,
+                           n->name, l->pad[a]), -1;
         if (l->nw != want || !l->w || (l->b && l->nb != l->out))
             return BAD("Layer '%s' of style '%s' holds %ld weights where its shape needs "
                        "%ld (and %d biases).", nm, n->name, l->nw, want, l->out), -1;
@@ -112,6 +116,12 @@ static int layer_channels(const struct sc_net *n, const struct sc_net_layer *l, 
         if (l->in[1] < 0 || l->in[1] >= n->n || n->chans[l->in[1]] != c)
             return BAD("Layer '%s' of style '%s' adds tensors of different channel "
                        "counts.", nm, n->name), -1;
+        return c;
+    case SC_OP_PAD:
+        for (int a = 0; a < 4; a++)
+            if (l->pad[a] < -4096 || l->pad[a] > 4096)
+                return BAD("Layer '%s' of style '%s' pads by %d, out of range.", nm, n->name,
+                           l->pad[a]), -1;
         return c;
     case SC_OP_CLIP:
         return l->lo <= l->hi ? c : (BAD("Layer '%s' of style '%s' clips to an empty "

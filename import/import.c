@@ -184,13 +184,14 @@ static enum sc_status build(struct sc_onnx *x, const char *name, const struct sc
     enum sc_status st = check_model(x);
     if (!st)
         st = read_inputs(x);
+    if (st)
+        return st;
     const char *rng = meta(x->model, "Image.NominalPixelRange");
-    struct sc_net_io io = {o->bgr >= 0 ? o->bgr : !st && says_bgr(x->model),
+    struct sc_net_io io = {o->bgr >= 0 ? o->bgr : says_bgr(x->model),
                            o->in_range > 0 ? o->in_range
                            : rng && strstr(rng, "0_1") ? 1 : 255,
                            o->out_range > 0 ? o->out_range : 255};
-    if (!st)
-        st = sc_net_init(&x->net, name, &io, x->err);
+    st = sc_net_init(&x->net, name, &io, x->err);
     const ScOnnx__GraphProto *g = x->model->graph;
     char *needed = st ? NULL : calloc(g->n_node + 1, 1);
     if (!st && !needed)
@@ -218,9 +219,19 @@ enum sc_status sc_import_onnx(const char *path, const char *name,
     enum sc_status st = read_file(path, &buf, &len, err);
     if (st)
         return st;
-    struct sc_onnx x = {.path = path, .err = err};
-    x.model = sc_onnx__model_proto__unpack(NULL, len, buf);
+    st = sc_onnx_import_mem(buf, len, path, name, o, out, err);
     free(buf);
+    return st;
+}
+
+enum sc_status sc_onnx_import_mem(const uint8_t *buf, size_t len, const char *path,
+                                  const char *name, const struct sc_import_opts *o,
+                                  struct sc_net **out, struct sc_error *err)
+{
+    struct sc_onnx x = {.path = path, .err = err};
+    enum sc_status st;
+    *out = NULL;
+    x.model = sc_onnx__model_proto__unpack(NULL, len, buf);
     if (!x.model)
         return sc_error_set(err, SC_ERR_FORMAT, "%s is not an ONNX model: it is truncated or "
                             "not a protobuf file; export the model again.", path);

@@ -9,7 +9,7 @@
 
 static int64_t geti(const struct sc_onnx_val *v, long k)
 {
-    return v->is_int ? v->i[k] : (int64_t)v->f[k];
+    return v->is_int ? v->i[k] : sc_onnx_f2i(v->f[k]);
 }
 
 static float getf(const struct sc_onnx_val *v, long k)
@@ -208,11 +208,14 @@ static enum sc_status fold_slice(struct sc_onnx *x, const struct sc_onnx_val *d)
     }
     for (int k = 0; k < n; k++) {
         int64_t a = ax[k] < 0 ? ax[k] + d->rank : ax[k], dim;
-        if (a < 0 || a >= d->rank || sp[k] == 0 || st[k] == SC_ONNX_UNK || en[k] == SC_ONNX_UNK)
+        if (a < 0 || a >= d->rank || sp[k] == 0 || sp[k] > (1 << 30) || sp[k] < -(1 << 30) ||
+            st[k] == SC_ONNX_UNK || en[k] == SC_ONNX_UNK)
             return sc_onnx_fail(x, "slices along an axis or with a step stylecam cannot fold.");
         dim = d->dims[a];
-        int64_t s0 = st[k] < 0 ? st[k] + dim : st[k], e0 = en[k] < 0 && en[k] > INT64_MIN / 2
-                   ? en[k] + dim : en[k];
+        int64_t s0 = clampi(st[k], -(1LL << 40), 1LL << 40);
+        int64_t e0 = clampi(en[k], -(1LL << 40), 1LL << 40);
+        s0 = s0 < 0 ? s0 + dim : s0;
+        e0 = e0 < 0 ? e0 + dim : e0;
         if (sp[k] > 0) {
             s0 = clampi(s0, 0, dim);
             e0 = clampi(e0, 0, dim);
@@ -250,9 +253,11 @@ static enum sc_status fold_transpose(struct sc_onnx *x, const struct sc_onnx_val
         for (n = 0; n < d->rank; n++) perm[n] = d->rank - 1 - n;
     if (n != d->rank)
         return sc_onnx_fail(x, "has a permutation of the wrong length.");
+    int seen = 0;
     for (int k = 0; k < n; k++) {
-        if (perm[k] < 0 || perm[k] >= n)
+        if (perm[k] < 0 || perm[k] >= n || (seen & (1 << perm[k])))
             return sc_onnx_fail(x, "has an invalid permutation.");
+        seen |= 1 << perm[k];
         dims[k] = d->dims[perm[k]];
     }
     struct sc_onnx_val *v = out_val(x, 0, n, dims, d->is_int);
@@ -285,10 +290,11 @@ static enum sc_status fold_reshape(struct sc_onnx *x, const struct sc_onnx_val *
             dims[k] = d->dims[k];
         if (dims[k] == -1 && minus < 0)
             minus = k;
-        else if (dims[k] < 0)
-            return sc_onnx_fail(x, "reshapes to a size known only with a picture.");
-        else
-            known *= (long)dims[k];
+        else if (dims[k] < 0 || dims[k] > (1 << 24))
+            return sc_onnx_fail(x, "reshapes to a size known only with a picture, or too "
+                                "large.");
+        else if ((known *= (long)dims[k]) > (1L << 40))
+            return sc_onnx_fail(x, "reshapes to a size too large.");
     }
     if (minus >= 0)
         dims[minus] = known ? d->n / known : 0;
@@ -337,10 +343,14 @@ static enum sc_status fold_arith(struct sc_onnx *x, const struct sc_onnx_val *a,
     for (long k = 0; v && k < v->n; k++) {
         long ka = a->n == 1 ? 0 : k, kb = b->n == 1 ? 0 : k;
         if (v->is_int) {
-            int64_t p = geti(a, ka), q = geti(b, kb);
-            v->i[k] = p == SC_ONNX_UNK || q == SC_ONNX_UNK ? SC_ONNX_UNK
-                    : op == '+' ? p + q : op == '-' ? p - q : op == '*' ? p * q
-                    : q ? p / q : 0;
+            int64_t p = geti(a, ka), q = geti(b, kb), r = 0;
+            int over = op == '+' ? __builtin_add_overflow(p, q, &r)
+                     : op == '-' ? __builtin_sub_overflow(p, q, &r)
+                     : op == '*' ? __builtin_mul_overflow(p, q, &r)
+                     : q == 0 || (p == INT64_MIN && q == -1);
+            if (op == '/' && !over)
+                r = p / q;
+            v->i[k] = p == SC_ONNX_UNK || q == SC_ONNX_UNK || over ? SC_ONNX_UNK : r;
         } else {
             float p = getf(a, ka), q = getf(b, kb);
             v->f[k] = op == '+' ? p + q : op == '-' ? p - q : op == '*' ? p * q : p / q;

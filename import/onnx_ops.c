@@ -126,11 +126,15 @@ static void split_total(long total, int upper, int *b, int *e)
 static enum sc_status deconv_pads(struct sc_onnx *x, struct sc_net_layer *l,
                                   const struct sc_onnx_val *in)
 {
-    int64_t op[4] = {0, 0}, os[4];
+    int64_t op[4] = {0, 0}, os[4] = {0, 0, 0, 0};
     char buf[32];
-    if (sc_onnx_attr_ints(x->node, "output_padding", op, 4) > 2)
-        return sc_onnx_fail(x, "has more than 2 output paddings.");
+    int nop = sc_onnx_attr_ints(x->node, "output_padding", op, 4);
     int nos = sc_onnx_attr_ints(x->node, "output_shape", os, 4);
+    int bad = nop > 2 || nos > 4;
+    for (int k = 0; k < 4; k++)
+        bad |= op[k] < 0 || op[k] > 4096 || os[k] < 0 || os[k] > 65536;
+    if (bad)
+        return sc_onnx_fail(x, "has output paddings or an output shape out of range.");
     const char *ap = sc_onnx_attr_str(x->node, "auto_pad", "NOTSET", buf, sizeof buf);
     int upper = strcmp(ap, "SAME_UPPER") == 0;
     int p[4] = {l->pad[0], l->pad[1], l->pad[2], l->pad[3]};

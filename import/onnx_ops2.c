@@ -136,7 +136,7 @@ static enum sc_status op_pad(struct sc_onnx *x, const struct sc_onnx_val *in)
             return SC_ERR_FORMAT;
         n = (int)pv->n;
         for (int k = 0; k < n && k < 8; k++)
-            p[k] = pv->i ? pv->i[k] : (int64_t)pv->f[k];
+            p[k] = pv->i ? pv->i[k] : sc_onnx_f2i(pv->f[k]);
         struct sc_onnx_val *cv = sc_onnx_input(x, 2);
         if (cv && !cv->is_const)
             return sc_onnx_fail(x, "pads with a value that depends on the picture.");

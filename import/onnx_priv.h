@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "engine/net.h"
+#include "import/import.h"
 #include "import/onnx.pb-c.h"
 
 #define SC_ONNX_UNK INT64_MIN     /* a size known only when a picture comes */
@@ -57,6 +58,9 @@ const char *sc_onnx_attr_str(const ScOnnx__NodeProto *n, const char *name, const
 int sc_onnx_attr_ints(const ScOnnx__NodeProto *n, const char *name, int64_t *out, int max);
 int sc_onnx_attr_floats(const ScOnnx__NodeProto *n, const char *name, float *out, int max);
 
+/* A float as an integer; SC_ONNX_UNK when NaN or out of range. */
+int64_t sc_onnx_f2i(float f);
+
 /* Input k of the node: NULL when absent or empty. */
 struct sc_onnx_val *sc_onnx_input(struct sc_onnx *x, int k);
 /* Input k as a constant: NULL with an error when it is not one. */
@@ -65,6 +69,11 @@ struct sc_onnx_val *sc_onnx_const_input(struct sc_onnx *x, int k, const char *wh
 /* Evaluates a node whose inputs are all constants; *done 0 if the op is
  * not one that folds. */
 enum sc_status sc_onnx_fold(struct sc_onnx *x, int *done);
+
+/* sc_import_onnx on a model already in memory (the fuzz target's way in). */
+enum sc_status sc_onnx_import_mem(const uint8_t *buf, size_t len, const char *path,
+                                  const char *name, const struct sc_import_opts *o,
+                                  struct sc_net **out, struct sc_error *err);
 
 /* Turns a node reading the picture into layers of x->net. */
 enum sc_status sc_onnx_layer(struct sc_onnx *x);

@@ -215,3 +215,8 @@ struct sc_onnx_val *sc_onnx_const_input(struct sc_onnx *x, int k, const char *wh
     }
     return v;
 }
+
+int64_t sc_onnx_f2i(float f)
+{
+    return f > -9e18f && f < 9e18f ? (int64_t)f : SC_ONNX_UNK;   /* NaN fails both */
+}

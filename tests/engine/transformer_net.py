@@ -78,7 +78,7 @@ def make(seed):
         for name, p in net.named_parameters():
             if '.in' in name or name.startswith('in'):
                 p.copy_(torch.rand_like(p) * 0.5 + (0.75 if name.endswith('weight') else -0.25))
-        net.deconv3.conv2d.weight.mul_(40)
+        net.deconv3.conv2d.weight.mul_(80)
         net.deconv3.conv2d.bias.add_(127.5)
     return net
 
