@@ -177,10 +177,15 @@ static enum sc_status resize_factor(struct sc_onnx *x, const struct sc_onnx_val 
             for (int i = 0; i < 4; i++)
                 s[i] = sv->f ? sv->f[i] : (float)sv->i[i];
         } else if (k == 2 && zv && zv->is_const && zv->n == 4 && x->ref_h && zv->i) {
-            n = 4;
-            s[0] = s[1] = 1;
-            s[2] = (float)zv->i[2] / (float)x->ref_h;
-            s[3] = (float)zv->i[3] / (float)x->ref_w;
+            /* Sizes written for the declared input: the factor at that size. */
+            int (*dims)[2] = malloc((size_t)sc_net_count(x->net) * sizeof *dims);
+            if (dims && sc_net_shapes(x->net, x->ref_w, x->ref_h, dims, NULL) == SC_OK) {
+                n = 4;
+                s[0] = s[1] = 1;
+                s[2] = (float)zv->i[2] / (float)dims[in->layer][0];
+                s[3] = (float)zv->i[3] / (float)dims[in->layer][1];
+            }
+            free(dims);
         }
     }
     if (n != 4 || s[0] != 1 || s[1] != 1 || s[2] != s[3] || s[2] < 1 || s[2] > 8 ||
@@ -188,7 +193,6 @@ static enum sc_status resize_factor(struct sc_onnx *x, const struct sc_onnx_val 
         return sc_onnx_fail(x, "resizes by something other than one whole factor for height "
                             "and width, known before a picture comes; stylecam cannot run it.");
     *f = (int)s[2];
-    (void)in;
     return SC_OK;
 }
 
