@@ -63,6 +63,84 @@ START_TEST(test_round_trip_runs_the_same)
 }
 END_TEST
 
+/* A network of another family built in code: reflect pad, valid 9x9
+ * convolution with a bias, norm, relu, stride-2 convolution, nearest x2
+ * upsampling, 3x3 convolution to 3 channels, clip; BGR, 0..1 in and out. */
+static struct sc_net *other_family(void)
+{
+    static float w9[9 * 9 * 3 * 8], b9[8], one[8], zero[8], w3[3 * 3 * 8 * 8], wo[3 * 3 * 8 * 3];
+    for (size_t i = 0; i < sizeof w9 / 4; i++)
+        w9[i] = (float)((int)(i * 37 % 17) - 8) / 40.0f;
+    for (size_t i = 0; i < sizeof w3 / 4; i++)
+        w3[i] = (float)((int)(i * 13 % 11) - 5) / 30.0f;
+    for (size_t i = 0; i < sizeof wo / 4; i++)
+        wo[i] = (float)((int)(i * 7 % 9) - 4) / 20.0f;
+    for (int i = 0; i < 8; i++) {
+        b9[i] = (float)i / 10.0f;
+        one[i] = 1.0f;
+    }
+    struct sc_net_io io = {1, 1, 1};
+    struct sc_net *n;
+    struct sc_error err;
+    ck_assert(sc_net_init(&n, "other", &io, &err) == SC_OK);
+    struct sc_net_layer ls[] = {
+        {.op = SC_OP_PAD, .name = "pad", .in = {0, -1}, .reflect = 1, .pad = {4, 4, 4, 4}},
+        {.op = SC_OP_CONV, .name = "c9", .in = {1, -1}, .out = 8, .k = 9, .stride = 1,
+         .groups = 1, .w = w9, .nw = 9 * 9 * 3 * 8, .b = b9, .nb = 8},
+        {.op = SC_OP_NORM, .name = "n", .in = {2, -1}, .eps = 1e-5f, .w = one, .nw = 8,
+         .b = zero, .nb = 8},
+        {.op = SC_OP_RELU, .name = "r", .in = {3, -1}},
+        {.op = SC_OP_CONV, .name = "down", .in = {4, -1}, .out = 8, .k = 3, .stride = 2,
+         .groups = 1, .pad = {1, 1, 1, 1}, .w = w3, .nw = 3 * 3 * 8 * 8},
+        {.op = SC_OP_UPSAMPLE, .name = "up", .in = {5, -1}, .stride = 2},
+        {.op = SC_OP_CONV, .name = "out", .in = {6, -1}, .out = 3, .k = 3, .stride = 1,
+         .groups = 1, .pad = {1, 1, 1, 1}, .w = wo, .nw = 3 * 3 * 8 * 3},
+        {.op = SC_OP_CLIP, .name = "clip", .in = {7, -1}, .lo = 0, .hi = 1},
+    };
+    for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
+        ck_assert_msg(sc_net_add(n, &ls[i], NULL, &err) == SC_OK, "%s", err.msg);
+    return n;
+}
+
+/* Styles of different families in one engine: each frame shows the style
+ * asked for, exactly as an engine holding that style alone makes it. */
+START_TEST(test_switching_families)
+{
+    struct sc_error err;
+    struct sc_engine_opts o = {-1, 0, NULL, 1};
+    struct sc_engine *alone_a, *alone_b, *both;
+    ck_assert(sc_engine_init(&alone_a, &o, &err) == SC_OK);
+    ck_assert(sc_engine_init(&alone_b, &o, &err) == SC_OK);
+    ck_assert(sc_engine_init(&both, &o, &err) == SC_OK);
+    struct sc_model *sketch;
+    ck_assert(sc_model_init_sketch(&sketch, &err) == SC_OK);
+    struct sc_net *other = other_family();
+    int a, b, ia, ib;
+    ck_assert(sc_engine_add_style(alone_a, sketch, &a, &err) == SC_OK);
+    ck_assert(sc_engine_add_net(alone_b, other, &b, &err) == SC_OK);
+    ck_assert(sc_engine_add_style(both, sketch, &ia, &err) == SC_OK);
+    ck_assert(sc_engine_add_net(both, other, &ib, &err) == SC_OK);
+    enum { W = 45, H = 31 };
+    static uint8_t in[W * H * 3], ra[W * H * 3], rb[W * H * 3], got[W * H * 3];
+    for (int i = 0; i < W * H * 3; i++)
+        in[i] = (uint8_t)(i * 29 % 253);
+    struct sc_run_params p = {1, 0, 0};
+    ck_assert(sc_engine_run(alone_a, a, in, W, H, &p, ra, &err) == SC_OK);
+    ck_assert_msg(sc_engine_run(alone_b, b, in, W, H, &p, rb, &err) == SC_OK, "%s", err.msg);
+    ck_assert(memcmp(ra, rb, sizeof ra) != 0);
+    for (int k = 0; k < 4; k++) {
+        int s = k % 2 ? ib : ia;
+        ck_assert(sc_engine_run(both, s, in, W, H, &p, got, &err) == SC_OK);
+        ck_assert_msg(memcmp(got, s == ia ? ra : rb, sizeof got) == 0, "frame %d", k);
+    }
+    sc_net_free(&other);
+    sc_model_free(&sketch);
+    sc_engine_free(&alone_a);
+    sc_engine_free(&alone_b);
+    sc_engine_free(&both);
+}
+END_TEST
+
 static void expect_fail(const char *manifest, const char *needle)
 {
     char path[700];
@@ -109,6 +187,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_round_trip_runs_the_same);
     tcase_add_test(tc, test_damaged_descriptions);
+    tcase_add_test(tc, test_switching_families);
     suite_add_tcase(s, tc);
     return sc_test_run(s);
 }
