@@ -3,39 +3,6 @@
 
 #include <string.h>
 
-/* Pool buffers during placement: the floats each must hold and whether a
- * live activation (or scratch) occupies it. */
-struct pool_state {
-    size_t *size;
-    int busy[SC_PLAN_MAX_SLOTS];
-    int n;
-};
-
-/* The smallest free buffer holding need floats, else the largest free one
- * grown to need, else a new one; -1 when all are taken. */
-static int take(struct pool_state *ps, size_t need)
-{
-    int best = -1, big = -1;
-    for (int i = 0; i < ps->n; i++) {
-        if (ps->busy[i])
-            continue;
-        if (ps->size[i] >= need && (best < 0 || ps->size[i] < ps->size[best]))
-            best = i;
-        if (big < 0 || ps->size[i] > ps->size[big])
-            big = i;
-    }
-    if (best < 0 && big < 0 && ps->n < SC_PLAN_MAX_SLOTS)
-        best = ps->n++;
-    if (best < 0)
-        best = big;
-    if (best < 0)
-        return -1;
-    if (ps->size[best] < need)
-        ps->size[best] = need;
-    ps->busy[best] = 1;
-    return best;
-}
-
 /* The step's padding before along axis a (0 rows, 1 columns) for input side n. */
 static int pad_before(const struct step *s, int n, int a)
 {
@@ -97,57 +64,11 @@ static enum sc_status shapes(struct sc_plan *p, int w, int h, struct sc_error *e
     return SC_OK;
 }
 
-static enum sc_status place(struct sc_plan *p, struct pool_state *ps, struct sc_error *err)
-{
-    for (int b = 0; b < p->nblobs; b++)
-        p->slot[b] = -1;
-    for (int i = 0; i < p->nsteps; i++) {
-        struct step *s = &p->steps[i];
-        int oh = p->dims[s->dst][0], ow = p->dims[s->dst][1];
-        size_t need = (size_t)s->oc * oh * ow;
-        int elementwise = s->kind == ST_NORM || s->kind == ST_POINTWISE || s->kind == ST_ADD;
-        int sl;
-        if (elementwise && s->last && p->slot[s->src] >= 0) {
-            sl = p->slot[s->src];
-        } else {
-            sl = take(ps, need);
-        }
-        s->v_slot = s->m_slot = -1;
-        if (s->kind == ST_WINO) {
-            int c = s->c > sc_ops_wino_ocp(s->oc) ? s->c : sc_ops_wino_ocp(s->oc);
-            size_t scratch = sc_ops_wino_scratch_floats(c, oh, ow);
-            s->v_slot = take(ps, scratch);
-            s->m_slot = take(ps, scratch);
-            if (s->v_slot >= 0)
-                ps->busy[s->v_slot] = 0;
-            if (s->m_slot >= 0)
-                ps->busy[s->m_slot] = 0;
-        }
-        if (sl < 0 || (s->kind == ST_WINO && (s->v_slot < 0 || s->m_slot < 0)))
-            return sc_error_set(err, SC_ERR_FORMAT, "Style '%s' keeps more than %d "
-                                "activations alive at once; stylecam cannot run it.",
-                                p->name, SC_PLAN_MAX_SLOTS);
-        p->slot[s->dst] = sl;
-        /* Inputs read for the last time free their buffers. */
-        int srcs[2] = {s->src, s->src2};
-        for (int j = 0; j < 2; j++)
-            if (srcs[j] >= 0 && p->last_use[srcs[j]] == i && p->slot[srcs[j]] >= 0 &&
-                p->slot[srcs[j]] != sl)
-                ps->busy[p->slot[srcs[j]]] = 0;
-    }
-    return SC_OK;
-}
-
 enum sc_status sc_plan_size(struct sc_plan *p, int w, int h, size_t slot[SC_PLAN_MAX_SLOTS],
                             int *nslots, struct sc_error *err)
 {
-    struct pool_state ps = {.size = slot, .n = *nslots};
     enum sc_status st = shapes(p, w, h, err);
-    if (!st)
-        st = place(p, &ps, err);
-    if (!st)
-        *nslots = ps.n;
-    return st;
+    return st ? st : sc_plan_place(p, slot, nslots, err);
 }
 
 static cl_mem buf_of(const struct sc_plan *p, const struct sc_plan_bufs *b, int blob)

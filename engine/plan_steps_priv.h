@@ -1,5 +1,5 @@
-/* The plan's steps: shared by plan.c (making them) and plan_run.c
- * (placing and running them). */
+/* The plan's steps: shared by plan.c (making them), plan_place.c (placing
+ * their activations) and plan_run.c (running them). */
 #ifndef SC_PLAN_STEPS_PRIV_H
 #define SC_PLAN_STEPS_PRIV_H
 
@@ -33,5 +33,10 @@ struct sc_plan {
     int (*dims)[2];              /* per blob, for the current size */
     int *slot;                   /* per blob: pool buffer, -1 = x0 */
 };
+
+/* Places the activations of the current size (dims) in pool buffers:
+ * slot[i] grows to what buffer i must hold, *nslots to the count. */
+enum sc_status sc_plan_place(struct sc_plan *p, size_t slot[SC_PLAN_MAX_SLOTS], int *nslots,
+                             struct sc_error *err);
 
 #endif
