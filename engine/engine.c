@@ -416,6 +416,11 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
     return SC_OK;
 }
 
+double sc_engine_style_macs(const struct sc_engine *e, int style)
+{
+    return style >= 0 && style < e->nstyles && e->w ? sc_plan_macs(e->styles[style]) : 0;
+}
+
 int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names, int n)
 {
     if (!e->profiling || e->last_style >= e->nstyles)

@@ -22,6 +22,9 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
                                  int w, int h, float *out, int *ow, int *oh,
                                  struct sc_error *err);
 
+/* Multiply-adds of one pass of a style at the prepared frame size. */
+double sc_engine_style_macs(const struct sc_engine *e, int style);
+
 /* Per-layer times of the last run in milliseconds (profiling only);
  * returns the number of entries written (at most n). */
 int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names,

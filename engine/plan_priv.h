@@ -46,6 +46,7 @@ enum sc_status sc_plan_run(struct sc_plan *p, struct sc_clrt *rt, const struct s
 /* Per-step times of the last profiled run (ms); returns the count. */
 int sc_plan_times(const struct sc_plan *p, double *ms, const char **names, int n);
 
-double sc_plan_macs(const struct sc_plan *p, int w, int h);
+/* Multiply-adds of one pass at the size last given to sc_plan_size. */
+double sc_plan_macs(const struct sc_plan *p);
 
 #endif

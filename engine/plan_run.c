@@ -169,3 +169,18 @@ int sc_plan_times(const struct sc_plan *p, double *ms, const char **names, int n
     }
     return k;
 }
+
+double sc_plan_macs(const struct sc_plan *p)
+{
+    double macs = 0;
+    for (int i = 0; i < p->nsteps; i++) {
+        const struct step *s = &p->steps[i];
+        const int *in = p->dims[s->src], *o = p->dims[s->dst];
+        double kk = (double)s->k * s->k * s->c * s->oc;
+        if (s->kind == ST_DECONV)
+            macs += (double)in[0] * in[1] * kk;
+        else if (s->kind == ST_CONV || s->kind == ST_WINO || s->kind == ST_GROUPED)
+            macs += (double)o[0] * o[1] * kk / (s->groups > 1 ? s->groups : 1);
+    }
+    return macs;
+}

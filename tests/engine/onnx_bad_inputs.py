@@ -144,6 +144,29 @@ def command(tmp):
     check('usage', r.returncode == 2, r)
 
 
+def io_formats(tmp):
+    """Channel order and ranges on the way in and out, end to end."""
+    import cv2
+    pic = os.path.join(tmp, 'pic.png')
+    rgb = (np.arange(23 * 17 * 3) * 37 % 256).astype(np.uint8).reshape(17, 23, 3)
+    cv2.imwrite(pic, rgb[:, :, ::-1])
+    cases = [('identity_bgr', np.eye(3), ['--channels', 'bgr'], rgb),
+             ('reverse_rgb', np.eye(3)[::-1], [], rgb[:, :, ::-1]),
+             ('range_1_in', 255 * np.eye(3), ['--input-range', '1'], rgb),
+             ('range_1_both', np.eye(3), ['--input-range', '1', '--output-range', '1'], rgb)]
+    for name, w, args, want in cases:
+        path = os.path.join(tmp, name + '.onnx')
+        save(model([helper.make_node('Conv', ['x', 'w'], ['y'])],
+                   [numpy_helper.from_array(w.astype(np.float32).reshape(3, 3, 1, 1), 'w')]), path)
+        models = os.path.join(tmp, 'io-models')
+        r = run('import', '--models', models, *args, path, name)
+        out = os.path.join(tmp, name + '.png')
+        if r.returncode == 0:
+            r = run('stylize', '--models', models, '--style', name, pic, out)
+        got = cv2.imread(out)[:, :, ::-1] if r.returncode == 0 else None
+        check(name, got is not None and np.abs(got.astype(int) - want).max() <= 1, r)
+
+
 def check(what, ok, r):
     print(f'{what}: {"ok" if ok else "FAIL"} (exit {r.returncode}: {r.stderr.strip()})')
     if not ok:
@@ -154,6 +177,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         bad_inputs(tmp)
         command(tmp)
+        io_formats(tmp)
     if FAILS:
         sys.exit('FAIL: ' + ', '.join(FAILS))
     print('ok')
