@@ -96,8 +96,8 @@ static enum sc_status read_inputs(struct sc_onnx *x)
     if (s && s->dim[2]->has_dim_value && s->dim[3]->has_dim_value &&
         s->dim[2]->dim_value > 0 && s->dim[2]->dim_value < 65536 &&
         s->dim[3]->dim_value > 0 && s->dim[3]->dim_value < 65536) {
-        x->ref_h = (int)s->dim[2]->dim_value;
-        x->ref_w = (int)s->dim[3]->dim_value;
+        x->ref_h = x->probe_h = (int)s->dim[2]->dim_value;
+        x->ref_w = x->probe_w = (int)s->dim[3]->dim_value;
     }
     struct sc_onnx_val *v = sc_onnx_add(x, pic->name);
     if (!v)
@@ -224,27 +224,76 @@ enum sc_status sc_import_onnx(const char *path, const char *name,
     return st;
 }
 
-enum sc_status sc_onnx_import_mem(const uint8_t *buf, size_t len, const char *path,
-                                  const char *name, const struct sc_import_opts *o,
-                                  struct sc_net **out, struct sc_error *err)
+/* One reading of the model with Shape answering probe_h x probe_w for the
+ * picture (0: unknown sizes); *dynamic set when the input's size is not
+ * declared. */
+static enum sc_status import_once(const ScOnnx__ModelProto *model, const char *path,
+                                  const char *name, const struct sc_import_opts *o, int probe_h,
+                                  int probe_w, struct sc_net **out, int *dynamic,
+                                  struct sc_error *err)
 {
-    struct sc_onnx x = {.path = path, .err = err};
-    enum sc_status st;
-    *out = NULL;
-    x.model = sc_onnx__model_proto__unpack(NULL, len, buf);
-    if (!x.model)
-        return sc_error_set(err, SC_ERR_FORMAT, "%s is not an ONNX model: it is truncated or "
-                            "not a protobuf file; export the model again.", path);
-    st = build(&x, name, o);
+    struct sc_onnx x = {.path = path, .err = err, .model = (ScOnnx__ModelProto *)model,
+                        .probe_h = probe_h, .probe_w = probe_w};
+    enum sc_status st = build(&x, name, o);
     for (int i = 0; i < x.nvals; i++) {
         free(x.vals[i]->f);
         free(x.vals[i]->i);
         free(x.vals[i]);
     }
     free(x.vals);
-    sc_onnx__model_proto__free_unpacked(x.model, NULL);
     if (st)
         sc_net_free(&x.net);
     *out = x.net;
+    *dynamic = !x.ref_h;
+    return st;
+}
+
+/* The first layer whose parameters differ between two readings, or -1. */
+static int first_difference(const struct sc_net *a, const struct sc_net *b)
+{
+    if (sc_net_count(a) != sc_net_count(b))
+        return sc_net_count(a) < sc_net_count(b) ? sc_net_count(a) : sc_net_count(b);
+    for (int i = 1; i < sc_net_count(a); i++) {
+        const struct sc_net_layer *p = sc_net_layer(a, i), *q = sc_net_layer(b, i);
+        int same = p->op == q->op && p->in[0] == q->in[0] && p->in[1] == q->in[1] &&
+                   p->out == q->out && p->k == q->k && p->stride == q->stride &&
+                   p->groups == q->groups && p->pad_mode == q->pad_mode &&
+                   memcmp(p->pad, q->pad, sizeof p->pad) == 0 && p->reflect == q->reflect &&
+                   p->eps == q->eps && p->lo == q->lo && p->hi == q->hi &&
+                   p->nw == q->nw && p->nb == q->nb &&
+                   (!p->nw || memcmp(p->w, q->w, (size_t)p->nw * sizeof *p->w) == 0) &&
+                   (!p->nb || memcmp(p->b, q->b, (size_t)p->nb * sizeof *p->b) == 0);
+        if (!same)
+            return i;
+    }
+    return -1;
+}
+
+enum sc_status sc_onnx_import_mem(const uint8_t *buf, size_t len, const char *path,
+                                  const char *name, const struct sc_import_opts *o,
+                                  struct sc_net **out, struct sc_error *err)
+{
+    *out = NULL;
+    ScOnnx__ModelProto *model = sc_onnx__model_proto__unpack(NULL, len, buf);
+    if (!model)
+        return sc_error_set(err, SC_ERR_FORMAT, "%s is not an ONNX model: it is truncated or "
+                            "not a protobuf file; export the model again.", path);
+    /* A size computed from the picture (Shape) is read at two stand-in sizes;
+     * only a network whose layers come out the same both times imports. */
+    int dynamic = 0;
+    struct sc_net *other = NULL;
+    enum sc_status st = import_once(model, path, name, o, 960, 1280, out, &dynamic, err);
+    if (!st && dynamic)
+        st = import_once(model, path, name, o, 1152, 896, &other, &dynamic, err);
+    int bad = !st && other ? first_difference(*out, other) : -1;
+    if (bad >= 0)
+        st = sc_error_set(err, SC_ERR_FORMAT, "%s: node '%.80s' has a parameter that depends on "
+                          "the picture's size in a way stylecam cannot run; export the model "
+                          "with a fixed input size.", path,
+                          bad < sc_net_count(*out) ? sc_net_layer(*out, bad)->name : "?");
+    sc_net_free(&other);
+    if (st)
+        sc_net_free(out);
+    sc_onnx__model_proto__free_unpacked(model, NULL);
     return st;
 }

@@ -116,6 +116,13 @@ static enum sc_status fold_shape(struct sc_onnx *x, const struct sc_onnx_val *s)
     int64_t dims[SC_ONNX_MAX_RANK];
     int rank = s->rank;
     memcpy(dims, s->dims, sizeof dims);
+    int (*hw)[2] = s->is_const ? NULL : malloc((size_t)sc_net_count(x->net) * sizeof *hw);
+    if (hw && x->probe_h &&
+        sc_net_shapes(x->net, x->probe_w, x->probe_h, hw, NULL) == SC_OK) {
+        dims[2] = hw[s->layer][0];
+        dims[3] = hw[s->layer][1];
+    }
+    free(hw);
     int64_t start = sc_onnx_attr_int(x->node, "start", 0), end = sc_onnx_attr_int(x->node, "end", rank);
     if (start < 0) start += rank;
     if (end < 0) end += rank;

@@ -176,10 +176,10 @@ static enum sc_status resize_factor(struct sc_onnx *x, const struct sc_onnx_val 
             n = 4;
             for (int i = 0; i < 4; i++)
                 s[i] = sv->f ? sv->f[i] : (float)sv->i[i];
-        } else if (k == 2 && zv && zv->is_const && zv->n == 4 && x->ref_h && zv->i) {
-            /* Sizes written for the declared input: the factor at that size. */
+        } else if (k == 2 && zv && zv->is_const && zv->n == 4 && x->probe_h && zv->i) {
+            /* Sizes for the declared (or stand-in) input: the factor at that size. */
             int (*dims)[2] = malloc((size_t)sc_net_count(x->net) * sizeof *dims);
-            if (dims && sc_net_shapes(x->net, x->ref_w, x->ref_h, dims, NULL) == SC_OK) {
+            if (dims && sc_net_shapes(x->net, x->probe_w, x->probe_h, dims, NULL) == SC_OK) {
                 n = 4;
                 s[0] = s[1] = 1;
                 s[2] = (float)zv->i[2] / (float)dims[in->layer][0];

@@ -33,6 +33,7 @@ struct sc_onnx {
     int nvals, cap;
     struct sc_net *net;
     int ref_h, ref_w;             /* the input's declared size; 0 if dynamic */
+    int probe_h, probe_w;         /* the size Shape answers: declared, else a stand-in */
     const ScOnnx__NodeProto *node;   /* the node being read, for messages */
     struct sc_error *err;
 };

@@ -109,6 +109,13 @@ def bad_inputs(tmp):
     expect_fail(tmp, 'grouped_channels', model(
         [helper.make_node('Conv', ['x', 'w'], ['y'], name='g2', group=2)], [conv_w()]),
         ['g2'])
+    size_dep = [helper.make_node('Shape', ['x'], ['s']),
+                helper.make_node('Div', ['s', 'k'], ['d']),
+                helper.make_node('Concat', ['d', 'd'], ['pads'], axis=0),
+                helper.make_node('Pad', ['x', 'pads'], ['y'], name='sizepad')]
+    expect_fail(tmp, 'size_dependent', model(
+        size_dep, [numpy_helper.from_array(np.array([2, 4, 960, 960], np.int64), 'k')]),
+        ['sizepad', "depends on the picture's size"])
     expect_fail(tmp, 'old_opset', model(
         [helper.make_node('Conv', ['x', 'w'], ['y'], name='c')], [conv_w()], opset=5), ['opset'])
 

@@ -2,6 +2,7 @@
 ml5 goldens (8-bit output within 1 level at all but 0.1% of values, within 2
 everywhere), at sizes divisible by 4 and at odd sizes:
   onnx_families.py tnet OPSET   PyTorch's TransformerNet, compared with PyTorch
+                                (-OPSET: upsampling to a size computed from Shape)
   onnx_families.py johnson NAME Johnson's model from ../shared, compared with
                                 the ONNX graph run op by op in PyTorch."""
 import os
@@ -70,6 +71,9 @@ def check(tmp, style, reference):
 
 def tnet(tmp, opset):
     import transformer_net
+    by_size = opset < 0   # a negative opset: upsampling to sizes taken from Shape
+    opset = abs(opset)
+    transformer_net.UpsampleConvLayer.by_size = by_size
     net = transformer_net.make(1234 + opset)
     model = os.path.join(tmp, f'tnet{opset}.onnx')
     transformer_net.export(net, model, opset)

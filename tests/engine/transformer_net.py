@@ -29,6 +29,8 @@ class ResidualBlock(torch.nn.Module):
 
 
 class UpsampleConvLayer(torch.nn.Module):
+    by_size = False   # upsample to a size computed from the input (Shape in the export)
+
     def __init__(self, i, o, k, s, upsample=None):
         super().__init__()
         self.upsample = upsample
@@ -36,7 +38,10 @@ class UpsampleConvLayer(torch.nn.Module):
         self.conv2d = torch.nn.Conv2d(i, o, k, s)
 
     def forward(self, x):
-        if self.upsample:
+        if self.upsample and self.by_size:
+            x = torch.nn.functional.interpolate(
+                x, mode='nearest', size=(x.shape[2] * self.upsample, x.shape[3] * self.upsample))
+        elif self.upsample:
             x = torch.nn.functional.interpolate(x, mode='nearest', scale_factor=self.upsample)
         return self.conv2d(self.reflection_pad(x))
 
