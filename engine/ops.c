@@ -253,15 +253,46 @@ void sc_ops_wino_filter(const float *tf, int c, int oc, float *u)
         }
 }
 
-int sc_ops_wino_tiles_padded(int h, int w)
+int sc_ops_wino_chunk_rows(int cmax, int h, int w)
 {
-    size_t t = (size_t)((h + 3) / 4) * ((w + 3) / 4);
-    return (int)round_up(t, WINO_TP_ALIGN);
+    size_t tx = (size_t)(w + 3) / 4, ty = (size_t)(h + 3) / 4;
+    size_t rows = SC_WINO_MAX_SCRATCH / (36 * (size_t)cmax * tx + 1);
+    return (int)(rows < 1 ? 1 : rows > ty ? ty : rows);
 }
 
-size_t sc_ops_wino_scratch_floats(int c, int h, int w)
+size_t sc_ops_wino_scratch_floats(int cmax, int h, int w)
 {
-    return 36 * (size_t)c * (size_t)sc_ops_wino_tiles_padded(h, w);
+    size_t tx = (size_t)(w + 3) / 4;
+    size_t tp = round_up(tx * (size_t)sc_ops_wino_chunk_rows(cmax, h, w), WINO_TP_ALIGN);
+    return 36 * (size_t)cmax * tp;
+}
+
+/* One chunk of tile rows ty0 .. ty0+n-1. */
+static enum sc_status wino_chunk(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
+                                 const struct sc_conv_geom *g, cl_mem u, cl_mem bias,
+                                 cl_mem v, cl_mem m, cl_mem out, int ty0, int n, cl_event *ev,
+                                 struct sc_error *err)
+{
+    int tx = (g->ow + 3) / 4, tp = (int)round_up((size_t)tx * n, WINO_TP_ALIGN);
+    int ocp = sc_ops_wino_ocp(g->oc);
+    struct sc_arg a1[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(g->py), ARG(g->px),
+                          ARG(ty0), ARG(tx), ARG(n), ARG(tp), ARG(v)};
+    size_t l1[3] = {4, 4, 1};
+    size_t g1[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)n, 4), (size_t)g->c};
+    enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 11, 3,
+                               g1, l1, ev, err);
+    struct sc_arg a2[] = {ARG(u), ARG(v), ARG(g->c), ARG(ocp), ARG(tp), ARG(m)};
+    size_t l2[3] = {WINO_TP_ALIGN / 4, 1, 1};
+    size_t g2[3] = {(size_t)tp / 4, (size_t)ocp / SC_WINO_OCB, 36};
+    if (!st)
+        st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
+    struct sc_arg a3[] = {ARG(m), ARG(ocp), ARG(tp), ARG(ty0), ARG(tx), ARG(n), ARG(g->oh),
+                          ARG(g->ow), ARG(bias), ARG(out)};
+    size_t g3[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)n, 4), (size_t)g->oc};
+    if (!st)
+        st = launch(rt, k->wino_out, "A Winograd output transform", a3, 10, 3, g3, l1,
+                    NULL, err);
+    return st;
 }
 
 enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
@@ -269,24 +300,11 @@ enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *
                                    cl_mem v, cl_mem m, cl_mem out, cl_event *ev,
                                    struct sc_error *err)
 {
-    int tx = (g->ow + 3) / 4, ty = (g->oh + 3) / 4, tp = sc_ops_wino_tiles_padded(g->oh, g->ow);
-    int ocp = sc_ops_wino_ocp(g->oc);
-    struct sc_arg a1[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(g->py), ARG(g->px),
-                          ARG(tx), ARG(ty), ARG(tp), ARG(v)};
-    size_t l1[3] = {4, 4, 1};
-    size_t g1[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)ty, 4), (size_t)g->c};
-    enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 10, 3,
-                               g1, l1, ev, err);
-    struct sc_arg a2[] = {ARG(u), ARG(v), ARG(g->c), ARG(ocp), ARG(tp), ARG(m)};
-    size_t l2[3] = {WINO_TP_ALIGN / 4, 1, 1};
-    size_t g2[3] = {(size_t)tp / 4, (size_t)ocp / SC_WINO_OCB, 36};
-    if (!st)
-        st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
-    struct sc_arg a3[] = {ARG(m), ARG(ocp), ARG(tp), ARG(tx), ARG(ty), ARG(g->oh), ARG(g->ow),
-                          ARG(bias), ARG(out)};
-    size_t g3[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)ty, 4), (size_t)g->oc};
-    if (!st)
-        st = launch(rt, k->wino_out, "A Winograd output transform", a3, 9, 3, g3, l1,
-                    NULL, err);
+    int ocp = sc_ops_wino_ocp(g->oc), ty = (g->oh + 3) / 4;
+    int rows = sc_ops_wino_chunk_rows(g->c > ocp ? g->c : ocp, g->oh, g->ow);
+    enum sc_status st = SC_OK;
+    for (int ty0 = 0; !st && ty0 < ty; ty0 += rows)
+        st = wino_chunk(rt, k, in, g, u, bias, v, m, out, ty0,
+                        ty - ty0 < rows ? ty - ty0 : rows, ty0 ? NULL : ev, err);
     return st;
 }

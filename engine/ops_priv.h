@@ -60,12 +60,16 @@ int sc_ops_wino_ocp(int oc);
 long sc_ops_wino_filter_count(int c, int oc);
 void sc_ops_wino_filter(const float *tf, int c, int oc, float *u);
 
-/* Tile count padded for the GEMM, and the scratch each tensor needs. */
-int sc_ops_wino_tiles_padded(int h, int w);
-size_t sc_ops_wino_scratch_floats(int c, int h, int w);
+/* Large planes run in chunks of tile rows, each chunk's scratch at most
+ * SC_WINO_MAX_SCRATCH floats (or one row of tiles). cmax is the larger of
+ * the input channels and sc_ops_wino_ocp(oc); the scratch floats v and m
+ * each need for an h x w output. */
+#define SC_WINO_MAX_SCRATCH ((size_t)1 << 24)
+int sc_ops_wino_chunk_rows(int cmax, int h, int w);
+size_t sc_ops_wino_scratch_floats(int cmax, int h, int w);
 
-/* out = conv3x3(in) + bias through scratch buffers v (>=
- * sc_ops_wino_scratch_floats(c, oh, ow)) and m (same for sc_ops_wino_ocp(oc)). */
+/* out = conv3x3(in) + bias through scratch buffers v and m, each of
+ * sc_ops_wino_scratch_floats(max(c, sc_ops_wino_ocp(oc)), oh, ow) floats. */
 enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
                                    const struct sc_conv_geom *g, cl_mem u, cl_mem bias,
                                    cl_mem v, cl_mem m, cl_mem out, cl_event *ev,

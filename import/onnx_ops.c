@@ -1,35 +1,9 @@
 /* Nodes that read the picture become layers of the description. */
 #include "import/onnx_priv.h"
 
-#include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Adds l (its input: node input 0) and names the node's output after it. */
-static enum sc_status emit(struct sc_onnx *x, struct sc_net_layer *l, int in0, int in1)
-{
-    const ScOnnx__NodeProto *n = x->node;
-    snprintf(l->name, sizeof l->name, "%.63s", n->name && n->name[0] ? n->name : n->output[0]);
-    l->in[0] = in0;
-    l->in[1] = in1;
-    int idx;
-    struct sc_error e;
-    if (sc_net_add(x->net, l, &idx, &e)) {
-        e.msg[0] = (char)(e.msg[0] >= 'A' && e.msg[0] <= 'Z' ? e.msg[0] + 32 : e.msg[0]);
-        return sc_onnx_fail(x, "cannot become a layer: %s", e.msg);
-    }
-    struct sc_onnx_val *v = sc_onnx_add(x, n->output[0]);
-    if (!v)
-        return sc_error_set(x->err, SC_ERR_NOMEM, "Out of memory reading %s.", x->path);
-    v->layer = idx;
-    v->rank = 4;
-    v->dims[0] = 1;
-    v->dims[1] = sc_net_channels(x->net, idx);
-    v->dims[2] = v->dims[3] = SC_ONNX_UNK;
-    return SC_OK;
-}
 
 static int in_channels(struct sc_onnx *x, const struct sc_onnx_val *v)
 {
@@ -109,7 +83,7 @@ static enum sc_status op_conv(struct sc_onnx *x, const struct sc_onnx_val *in)
     l.nw = w->n;
     l.b = b ? b->f : NULL;
     l.nb = b ? b->n : 0;
-    st = emit(x, &l, in->layer, -1);
+    st = sc_onnx_emit(x, &l, in->layer, -1);
     free(t);
     return st;
 }
@@ -193,7 +167,7 @@ static enum sc_status op_deconv(struct sc_onnx *x, const struct sc_onnx_val *in)
     l.nw = w->n;
     l.b = b ? b->f : NULL;
     l.nb = b ? b->n : 0;
-    st = emit(x, &l, in->layer, -1);
+    st = sc_onnx_emit(x, &l, in->layer, -1);
     free(t);
     return st;
 }
@@ -225,7 +199,7 @@ static enum sc_status emit_scale(struct sc_onnx *x, const struct sc_onnx_val *in
         sb[i] = b ? (b->f ? b->f[b->n == 1 ? 0 : i] : (float)b->i[b->n == 1 ? 0 : i]) * b0 : b0;
     }
     struct sc_net_layer l = {.op = SC_OP_SCALE, .w = sa, .b = sb, .nw = c, .nb = c};
-    enum sc_status st = emit(x, &l, in->layer, -1);
+    enum sc_status st = sc_onnx_emit(x, &l, in->layer, -1);
     free(sa);
     free(sb);
     return st;
@@ -241,7 +215,7 @@ static enum sc_status op_arith(struct sc_onnx *x, const char *op)
             return sc_onnx_fail(x, "multiplies or divides two tensors that depend on the "
                                 "picture; stylecam does not run that.");
         struct sc_net_layer l = {.op = SC_OP_ADD};
-        return emit(x, &l, a->layer, b->layer);
+        return sc_onnx_emit(x, &l, a->layer, b->layer);
     }
     const struct sc_onnx_val *d = a->is_const ? b : a, *c = a->is_const ? a : b;
     if (strcmp(op, "Add") == 0)

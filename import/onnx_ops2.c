@@ -10,29 +10,6 @@
 enum sc_status sc_onnx_layer_more(struct sc_onnx *x, const struct sc_onnx_val *in,
                                   const char *op, int *done);
 
-static enum sc_status add(struct sc_onnx *x, struct sc_net_layer *l, const struct sc_onnx_val *in)
-{
-    const ScOnnx__NodeProto *n = x->node;
-    snprintf(l->name, sizeof l->name, "%.63s", n->name && n->name[0] ? n->name : n->output[0]);
-    l->in[0] = in->layer;
-    l->in[1] = -1;
-    int idx;
-    struct sc_error e;
-    if (sc_net_add(x->net, l, &idx, &e)) {
-        e.msg[0] = (char)(e.msg[0] >= 'A' && e.msg[0] <= 'Z' ? e.msg[0] + 32 : e.msg[0]);
-        return sc_onnx_fail(x, "cannot become a layer: %s", e.msg);
-    }
-    struct sc_onnx_val *v = sc_onnx_add(x, n->output[0]);
-    if (!v)
-        return sc_error_set(x->err, SC_ERR_NOMEM, "Out of memory reading %s.", x->path);
-    v->layer = idx;
-    v->rank = 4;
-    v->dims[0] = 1;
-    v->dims[1] = sc_net_channels(x->net, idx);
-    v->dims[2] = v->dims[3] = SC_ONNX_UNK;
-    return SC_OK;
-}
-
 static int channels(struct sc_onnx *x, const struct sc_onnx_val *in)
 {
     return sc_net_channels(x->net, in->layer);
@@ -47,7 +24,7 @@ static enum sc_status op_instnorm(struct sc_onnx *x, const struct sc_onnx_val *i
         return sc_onnx_fail(x, "has an integer scale or bias.");
     struct sc_net_layer l = {.op = SC_OP_NORM, .w = s->f, .b = b->f, .nw = s->n, .nb = b->n,
                              .eps = sc_onnx_attr_float(x->node, "epsilon", 1e-5f)};
-    return add(x, &l, in);
+    return sc_onnx_emit(x, &l, in->layer, -1);
 }
 
 static enum sc_status op_batchnorm(struct sc_onnx *x, const struct sc_onnx_val *in)
@@ -73,7 +50,7 @@ static enum sc_status op_batchnorm(struct sc_onnx *x, const struct sc_onnx_val *
         b[i] = v[1]->f[i] - v[2]->f[i] * a[i];
     }
     struct sc_net_layer l = {.op = SC_OP_SCALE, .w = a, .b = b, .nw = c, .nb = c};
-    enum sc_status st = add(x, &l, in);
+    enum sc_status st = sc_onnx_emit(x, &l, in->layer, -1);
     free(a);
     free(b);
     return st;
@@ -97,7 +74,7 @@ static enum sc_status op_clip(struct sc_onnx *x, const struct sc_onnx_val *in)
         l.lo = scalar(lo, -FLT_MAX);
         l.hi = scalar(hi, FLT_MAX);
     }
-    return add(x, &l, in);
+    return sc_onnx_emit(x, &l, in->layer, -1);
 }
 
 static enum sc_status op_crop(struct sc_onnx *x, const struct sc_onnx_val *in)
@@ -115,7 +92,7 @@ static enum sc_status op_crop(struct sc_onnx *x, const struct sc_onnx_val *in)
     l.pad[1] = -(int)b[0];
     l.pad[2] = -(int)b[3];
     l.pad[3] = -(int)b[2];
-    return add(x, &l, in);
+    return sc_onnx_emit(x, &l, in->layer, -1);
 }
 
 static enum sc_status op_pad(struct sc_onnx *x, const struct sc_onnx_val *in)
@@ -157,7 +134,7 @@ static enum sc_status op_pad(struct sc_onnx *x, const struct sc_onnx_val *in)
                             "zero padding.", mode, value);
     struct sc_net_layer l = {.op = SC_OP_PAD, .reflect = reflect,
                              .pad = {(int)p[2], (int)p[3], (int)p[6], (int)p[7]}};
-    return add(x, &l, in);
+    return sc_onnx_emit(x, &l, in->layer, -1);
 }
 
 /* Integer nearest upsampling factors; the scales, or sizes over the
@@ -217,7 +194,7 @@ static enum sc_status op_resize(struct sc_onnx *x, const struct sc_onnx_val *in)
     enum sc_status st = resize_factor(x, in, &l.stride);
     if (st)
         return st;
-    return add(x, &l, in);
+    return sc_onnx_emit(x, &l, in->layer, -1);
 }
 
 enum sc_status sc_onnx_layer_more(struct sc_onnx *x, const struct sc_onnx_val *in,
@@ -231,7 +208,7 @@ enum sc_status sc_onnx_layer_more(struct sc_onnx *x, const struct sc_onnx_val *i
     if (!strcmp(op, "Relu") || !strcmp(op, "Tanh") || !strcmp(op, "Sigmoid")) {
         struct sc_net_layer l = {.op = op[0] == 'R' ? SC_OP_RELU : op[0] == 'T' ? SC_OP_TANH
                                                                                 : SC_OP_SIGMOID};
-        return add(x, &l, in);
+        return sc_onnx_emit(x, &l, in->layer, -1);
     }
     if (!strcmp(op, "Clip"))
         return op_clip(x, in);

@@ -67,6 +67,10 @@ struct sc_onnx_val *sc_onnx_input(struct sc_onnx *x, int k);
 /* Input k as a constant: NULL with an error when it is not one. */
 struct sc_onnx_val *sc_onnx_const_input(struct sc_onnx *x, int k, const char *what);
 
+/* Appends layer l (reading layers in0, in1) named after the node, and
+ * makes the node's output name that layer. */
+enum sc_status sc_onnx_emit(struct sc_onnx *x, struct sc_net_layer *l, int in0, int in1);
+
 /* Evaluates a node whose inputs are all constants; *done 0 if the op is
  * not one that folds. */
 enum sc_status sc_onnx_fold(struct sc_onnx *x, int *done);

@@ -220,3 +220,27 @@ int64_t sc_onnx_f2i(float f)
 {
     return f > -9e18f && f < 9e18f ? (int64_t)f : SC_ONNX_UNK;   /* NaN fails both */
 }
+
+/* Adds l (its input: node input 0) and names the node's output after it. */
+enum sc_status sc_onnx_emit(struct sc_onnx *x, struct sc_net_layer *l, int in0, int in1)
+{
+    const ScOnnx__NodeProto *n = x->node;
+    snprintf(l->name, sizeof l->name, "%.63s", n->name && n->name[0] ? n->name : n->output[0]);
+    l->in[0] = in0;
+    l->in[1] = in1;
+    int idx;
+    struct sc_error e;
+    if (sc_net_add(x->net, l, &idx, &e)) {
+        e.msg[0] = (char)(e.msg[0] >= 'A' && e.msg[0] <= 'Z' ? e.msg[0] + 32 : e.msg[0]);
+        return sc_onnx_fail(x, "cannot become a layer: %s", e.msg);
+    }
+    struct sc_onnx_val *v = sc_onnx_add(x, n->output[0]);
+    if (!v)
+        return sc_error_set(x->err, SC_ERR_NOMEM, "Out of memory reading %s.", x->path);
+    v->layer = idx;
+    v->rank = 4;
+    v->dims[0] = 1;
+    v->dims[1] = sc_net_channels(x->net, idx);
+    v->dims[2] = v->dims[3] = SC_ONNX_UNK;
+    return SC_OK;
+}

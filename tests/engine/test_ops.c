@@ -148,7 +148,8 @@ static void run_conv_full(int c, int h, int w, int k, int s, int oc, int g, int 
     else
         sc_ops_weights_pack(f, k, c, oc, 0, ob, packed);
     struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pl};
-    size_t scratch = sc_ops_wino_scratch_floats(c > oc + 16 ? c : oc + 16, oh, ow);
+    int cmax = c > sc_ops_wino_ocp(oc) ? c : sc_ops_wino_ocp(oc);
+    size_t scratch = sc_ops_wino_scratch_floats(cmax, oh, ow);
     cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
            dout = buf(NULL, nout), dv = buf(NULL, scratch), dm = buf(NULL, scratch);
     struct sc_error err;
@@ -208,6 +209,9 @@ START_TEST(test_winograd_shapes)
     run_wino_case(6, 9, 13, 5);     /* channels not a multiple of 16 */
     run_conv_full(4, 9, 11, 3, 1, 16, 1, 0, 0);    /* valid: no padding */
     run_conv_full(4, 9, 11, 3, 1, 8, 1, 2, 1);     /* uneven padding */
+    /* Wide enough to run in chunks of tile rows (scratch over SC_WINO_MAX_SCRATCH). */
+    ck_assert_int_lt(sc_ops_wino_chunk_rows(256, 181, 179), (181 + 3) / 4);
+    run_conv_full(256, 181, 179, 3, 1, 1, 1, 1, 1);
 }
 END_TEST
 
