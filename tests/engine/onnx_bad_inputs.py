@@ -145,6 +145,16 @@ def command(tmp):
     r = run('stylize', '--style', 'mine', os.path.join(shared, 'golden', 'chelsea_160x120.png'),
             png, env=env)
     check('--style works', r.returncode == 0 and os.path.getsize(png) > 0, r)
+    # A network that shrinks the picture cannot give one of the asked size.
+    shrink = os.path.join(tmp, 'shrink.onnx')
+    save(model([helper.make_node('Conv', ['x', 'w9'], ['y'], name='valid9')],
+               [numpy_helper.from_array(np.full((3, 3, 9, 9), 0.01, np.float32), 'w9')]), shrink)
+    r = run('import', shrink, 'shrink', env=env)
+    if r.returncode == 0:
+        r = run('stylize', '--style', 'shrink',
+                os.path.join(shared, 'golden', 'chelsea_160x120.png'), png, env=env)
+    check('size refused', r.returncode == 1 and r.stderr.count('\n') == 1 and
+          "cannot make a 160x120 picture" in r.stderr, r)
     r = run('import', path, 'a/b', '--models', os.path.join(tmp, 'm2'))
     check('bad name', r.returncode == 1 and 'cannot name a style' in r.stderr, r)
     r = run('import', path)
