@@ -4,6 +4,7 @@
  * at run time travel as SC_ONNX_UNK and may not reach a layer's parameter. */
 #include "import/onnx_priv.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,6 +389,25 @@ static enum sc_status fold_const_of_shape(struct sc_onnx *x, const struct sc_onn
     return st ? st : v ? SC_OK : SC_ERR_FORMAT;
 }
 
+/* Element-wise functions of one constant (older exporters' size arithmetic). */
+static enum sc_status fold_unary(struct sc_onnx *x, const struct sc_onnx_val *a, const char *op)
+{
+    struct sc_onnx_val *v = out_val(x, 0, a->rank, a->dims, a->is_int);
+    for (long k = 0; v && k < v->n; k++) {
+        if (v->is_int) {
+            int64_t p = a->i[k];
+            v->i[k] = p == SC_ONNX_UNK || p == INT64_MIN ? SC_ONNX_UNK
+                    : op[0] == 'N' ? -p : op[0] == 'A' ? (p < 0 ? -p : p) : p;
+        } else {
+            float p = a->f[k];
+            v->f[k] = !strcmp(op, "Floor") ? floorf(p) : !strcmp(op, "Ceil") ? ceilf(p)
+                    : !strcmp(op, "Round") ? rintf(p) : !strcmp(op, "Neg") ? -p
+                    : !strcmp(op, "Abs") ? fabsf(p) : sqrtf(p);
+        }
+    }
+    return v ? SC_OK : SC_ERR_FORMAT;
+}
+
 enum sc_status sc_onnx_fold(struct sc_onnx *x, int *done)
 {
     const char *op = x->node->op_type ? x->node->op_type : "";
@@ -419,6 +439,10 @@ enum sc_status sc_onnx_fold(struct sc_onnx *x, int *done)
         return fold_unsqueeze(x, a, op[0] == 'S');
     if (strcmp(op, "ConstantOfShape") == 0)
         return fold_const_of_shape(x, a);
+    static const char *const unary[] = {"Floor", "Ceil", "Round", "Neg", "Abs", "Sqrt"};
+    for (int k = 0; k < 6; k++)
+        if (strcmp(op, unary[k]) == 0)
+            return fold_unary(x, a, op);
     static const char ops[] = "+-*/";
     static const char *const names[] = {"Add", "Sub", "Mul", "Div"};
     for (int k = 0; k < 4; k++)
