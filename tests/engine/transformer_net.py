@@ -89,7 +89,13 @@ def make(seed):
 
 
 def export(net, path, opset):
+    """Opsets 7 and 8, which PyTorch no longer writes, come from an opset-9
+    export through ONNX's version converter (Upsample with a scales attribute)."""
     x = torch.rand(1, 3, 64, 48) * 255
-    torch.onnx.export(net, x, path, opset_version=opset, input_names=['input'],
+    torch.onnx.export(net, x, path, opset_version=max(opset, 9), input_names=['input'],
                       output_names=['output'],
                       dynamic_axes={'input': {2: 'h', 3: 'w'}, 'output': {2: 'h', 3: 'w'}})
+    if opset < 9:
+        import onnx
+        from onnx import version_converter
+        onnx.save(version_converter.convert_version(onnx.load(path), opset), path)
