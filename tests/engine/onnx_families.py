@@ -3,6 +3,8 @@ ml5 goldens (8-bit output within 1 level at all but 0.1% of values, within 2
 everywhere), at sizes divisible by 4 and at odd sizes:
   onnx_families.py tnet OPSET   PyTorch's TransformerNet, compared with PyTorch
                                 (-OPSET: upsampling to a size computed from Shape)
+  onnx_families.py mixed OPSET  another family (batch norm, depthwise, transposed
+                                convolution, sigmoid), compared with PyTorch
   onnx_families.py johnson NAME Johnson's model from ../shared, compared with
                                 the ONNX graph run op by op in PyTorch."""
 import os
@@ -57,9 +59,11 @@ def to8(y, h, w):
     return np.floor(y.permute(1, 2, 0).numpy() + 0.5).astype(np.uint8)
 
 
-def check(tmp, style, reference):
+def check(tmp, style, reference, which=(0, 1, 2)):
     ok = True
     for i, (path, rgb) in enumerate(inputs(tmp)):
+        if i not in which:
+            continue
         out = os.path.join(tmp, f'out{i}.png')
         run('stylize', '--models', os.path.join(tmp, 'models'), '--style', style, path, out)
         got = cv2.imread(out)[:, :, ::-1]
@@ -84,6 +88,56 @@ def tnet(tmp, opset):
         with torch.no_grad():
             return to8(net(x), rgb.shape[0], rgb.shape[1])
     return check(tmp, 'tnet', reference)
+
+
+class Mixed(torch.nn.Module):
+    """Another family: 0..1 scaling inside, batch norm, a 4x4 stride-2 convolution,
+    non-affine instance norm, depthwise and pointwise convolutions, clamp, a
+    transposed convolution (padding 1, output padding 1), tanh, sigmoid * 255."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = torch.nn.Conv2d(3, 24, 7, 1, 3)
+        self.b1 = torch.nn.BatchNorm2d(24)
+        self.c2 = torch.nn.Conv2d(24, 48, 4, 2, 1)
+        self.n2 = torch.nn.InstanceNorm2d(48)
+        self.dw = torch.nn.Conv2d(48, 48, 3, 1, 1, groups=48)
+        self.pw = torch.nn.Conv2d(48, 48, 1)
+        self.d1 = torch.nn.ConvTranspose2d(48, 24, 3, 2, 1, output_padding=1)
+        self.c3 = torch.nn.Conv2d(24, 3, 5, 1, 2)
+
+    def forward(self, x):
+        y = torch.relu(self.b1(self.c1(x / 255.0 - 0.5)))
+        y = torch.relu(self.n2(self.c2(y)))
+        y = y + self.pw(torch.clamp(self.dw(y), -1, 1))
+        return torch.sigmoid(self.c3(torch.tanh(self.d1(y)))) * 255
+
+
+def mixed(tmp, opset):
+    torch.manual_seed(opset)
+    net = Mixed().eval()
+    with torch.no_grad():
+        net.b1.running_mean.uniform_(-0.1, 0.1)
+        net.b1.running_var.uniform_(0.5, 2)
+        net.c3.weight.mul_(4)
+    model = os.path.join(tmp, 'mixed.onnx')
+    torch.onnx.export(net, torch.rand(1, 3, 64, 48) * 255, model, opset_version=opset,
+                      input_names=['input'], output_names=['output'],
+                      dynamic_axes={'input': {2: 'h', 3: 'w'}, 'output': {2: 'h', 3: 'w'}})
+    run('import', '--models', os.path.join(tmp, 'models'), model, 'mixed')
+
+    def reference(rgb):
+        x = torch.from_numpy(rgb.astype(np.float32)).permute(2, 0, 1)[None]
+        with torch.no_grad():
+            return to8(net(x), rgb.shape[0], rgb.shape[1])
+    ok = check(tmp, 'mixed', reference, which=(0, 1))
+    # 157x133: the 4x4 stride-2 layer rounds down, so the network makes 156x132.
+    odd = inputs(tmp)[2][0]
+    r = subprocess.run([BIN, 'stylize', '--models', os.path.join(tmp, 'models'), '--style',
+                        'mixed', odd, os.path.join(tmp, 'odd.png')], capture_output=True, text=True)
+    said = r.returncode == 1 and 'cannot make a 157x133 picture' in r.stderr
+    print(f'mixed 157x133: {"refused in one sentence" if said else "FAIL: " + r.stderr}')
+    return ok and said
 
 
 def onnx_run(path, x):
@@ -151,7 +205,12 @@ def johnson(tmp, name):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        ok = tnet(tmp, int(sys.argv[2])) if sys.argv[1] == 'tnet' else johnson(tmp, sys.argv[2])
+        if sys.argv[1] == 'tnet':
+            ok = tnet(tmp, int(sys.argv[2]))
+        elif sys.argv[1] == 'mixed':
+            ok = mixed(tmp, int(sys.argv[2]))
+        else:
+            ok = johnson(tmp, sys.argv[2])
     print('ok' if ok else 'FAIL: beyond the tolerance')
     sys.exit(0 if ok else 1)
 
