@@ -2,7 +2,8 @@
  * additions, padding and cropping, nearest upsampling. Planar C x H x W. */
 
 /* y = act(x) * scale[c] + shift[c] (scale NULL: no affine); y may be x.
- * act: 0 none, 1 relu, 2 tanh, 3 sigmoid, 4 clip to [lo, hi]. */
+ * act: 0 none, 1 relu, 2 tanh, 3 sigmoid, 4 clip to [lo, hi], 5 leaky relu
+ * (slope lo below zero). */
 __kernel void pointwise(__global const float *x, __global float *y, int HW, int act,
                         float lo, float hi, __global const float *scale,
                         __global const float *shift)
@@ -20,6 +21,8 @@ __kernel void pointwise(__global const float *x, __global float *y, int HW, int 
         v = 1.0f / (1.0f + exp(-v));
     else if (act == 4)
         v = clamp(v, lo, hi);
+    else if (act == 5)
+        v = v < 0.0f ? v * lo : v;
     if (scale)
         v = fma(v, scale[c], shift[c]);
     y[o] = v;
@@ -46,7 +49,7 @@ inline int sc_reflect(int i, int n)
 }
 
 /* out(y, x) = in(y - top, x - left): negative top/left crop; outside the
- * input reflect (mode 1) or zero (mode 0). */
+ * input zero (mode 0), reflect (1) or the nearest edge value (2). */
 __kernel void pad2d(__global const float *in, int H, int W, int top, int left, int mode,
                     __global float *out, int OH, int OW)
 {
@@ -57,6 +60,8 @@ __kernel void pad2d(__global const float *in, int H, int W, int top, int left, i
     float v = 0.0f;
     if (mode == 1)
         v = in[((size_t)c * H + sc_reflect(iy, H)) * W + sc_reflect(ix, W)];
+    else if (mode == 2)
+        v = in[((size_t)c * H + clamp(iy, 0, H - 1)) * W + clamp(ix, 0, W - 1)];
     else if (iy >= 0 && iy < H && ix >= 0 && ix < W)
         v = in[((size_t)c * H + iy) * W + ix];
     out[((size_t)c * OH + y) * OW + x] = v;

@@ -118,6 +118,8 @@ static int layer_channels(const struct sc_net *n, const struct sc_net_layer *l, 
                        "counts.", nm, n->name), -1;
         return c;
     case SC_OP_PAD:
+        if (l->border < 0 || l->border > 2)
+            return BAD("Layer '%s' of style '%s' has an unknown border mode.", nm, n->name), -1;
         for (int a = 0; a < 4; a++)
             if (l->pad[a] < -4096 || l->pad[a] > 4096)
                 return BAD("Layer '%s' of style '%s' pads by %d, out of range.", nm, n->name,
@@ -206,7 +208,7 @@ static long out_side(const struct sc_net_layer *l, long sz, int a)
     case SC_OP_DECONV:
         return (sz - 1) * l->stride + l->k - pb - pe;
     case SC_OP_PAD:
-        if (l->reflect && (pb >= sz || pe >= sz))
+        if (l->border == 1 && (pb >= sz || pe >= sz))
             return 0;
         return sz + pb + pe;
     case SC_OP_UPSAMPLE:

@@ -9,7 +9,7 @@
 enum sc_op {
     SC_OP_INPUT, SC_OP_CONV, SC_OP_DECONV, SC_OP_NORM, SC_OP_RELU, SC_OP_TANH,
     SC_OP_SIGMOID, SC_OP_CLIP, SC_OP_SCALE, SC_OP_ADD, SC_OP_PAD, SC_OP_UPSAMPLE,
-    SC_OP_COUNT
+    SC_OP_LEAKY_RELU, SC_OP_COUNT
 };
 
 /* Padding of a convolution: explicit pad[], or TF/ONNX SAME (from the size). */
@@ -21,8 +21,8 @@ enum sc_pad_mode { SC_PAD_EXPLICIT, SC_PAD_SAME_UPPER, SC_PAD_SAME_LOWER };
  *           (a negative pad_after adds rows, ONNX's output padding)
  * norm:     instance norm, w = scale [c], b = shift [c], eps
  * scale:    y = x*w[c] + b[c]
- * clip:     lo <= y <= hi
- * pad:      pad[] rows/columns added (negative: cropped), reflect or zero
+ * clip:     lo <= y <= hi;  leaky relu: y = x < 0 ? lo*x : x
+ * pad:      pad[] rows/columns added (negative: cropped), border filled as above
  * upsample: nearest, factor stride
  * pad[] is top, left, bottom, right. */
 struct sc_net_layer {
@@ -33,7 +33,7 @@ struct sc_net_layer {
     int k, stride, groups;
     enum sc_pad_mode pad_mode;
     int pad[4];
-    int reflect;             /* pad: 1 reflect, 0 zero */
+    int border;              /* pad: 0 zero, 1 reflect, 2 edge (replicate) */
     float eps, lo, hi;
     const float *w, *b;
     long nw, nb;

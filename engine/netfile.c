@@ -12,7 +12,7 @@
 
 static const char *const op_names[SC_OP_COUNT] = {
     "input", "conv", "deconv", "norm", "relu", "tanh", "sigmoid", "clip", "scale", "add",
-    "pad", "upsample",
+    "pad", "upsample", "leaky_relu",
 };
 
 int sc_netfile_is_net(struct json_object *root)
@@ -160,15 +160,15 @@ static enum sc_status read_layer(struct reader *r, struct sc_net *n, struct json
     l.stride = get_int(o, "stride", l.op == SC_OP_UPSAMPLE ? 2 : 1, &ok);
     l.groups = get_int(o, "groups", 1, &ok);
     l.eps = get_float(o, "eps", 1e-5f, &ok);
-    l.lo = get_float(o, "min", 0, &ok);
+    l.lo = get_float(o, l.op == SC_OP_LEAKY_RELU ? "alpha" : "min", 0, &ok);
     l.hi = get_float(o, "max", 0, &ok);
     if (json_object_object_get_ex(o, "pad", &v) && json_object_is_type(v, json_type_string))
         l.pad_mode = strcmp(json_object_get_string(v), "same_lower") == 0 ? SC_PAD_SAME_LOWER
                    : SC_PAD_SAME_UPPER;
     else
         get_ints(o, "pad", l.pad, 4, &ok);
-    l.reflect = json_object_object_get_ex(o, "mode", &v) &&
-                strcmp(json_object_get_string(v), "reflect") == 0;
+    const char *mode = json_object_object_get_ex(o, "mode", &v) ? json_object_get_string(v) : "";
+    l.border = !strcmp(mode, "reflect") ? 1 : !strcmp(mode, "edge") ? 2 : 0;
     int c = sc_net_channels(n, l.in[0]);
     long nw = weight_count(n, &l, c);
     int conv = l.op == SC_OP_CONV || l.op == SC_OP_DECONV;
@@ -268,10 +268,12 @@ static struct json_object *layer_json(const struct sc_net_layer *l, FILE *wf, lo
     else if (conv || l->op == SC_OP_PAD)
         add_ints(o, "pad", l->pad, 4);
     if (l->op == SC_OP_PAD)
-        json_object_object_add(o, "mode", json_object_new_string(l->reflect ? "reflect"
-                                                                            : "zero"));
+        json_object_object_add(o, "mode", json_object_new_string(
+            l->border == 1 ? "reflect" : l->border == 2 ? "edge" : "zero"));
     if (l->op == SC_OP_NORM)
         json_object_object_add(o, "eps", json_object_new_double(l->eps));
+    if (l->op == SC_OP_LEAKY_RELU)
+        json_object_object_add(o, "alpha", json_object_new_double(l->lo));
     if (l->op == SC_OP_CLIP) {
         json_object_object_add(o, "min", json_object_new_double(l->lo));
         json_object_object_add(o, "max", json_object_new_double(l->hi));

@@ -60,10 +60,10 @@ static void pixel_grid(int w, int h, size_t gws[2], size_t lws[2])
 }
 
 enum sc_status sc_ops_pad(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in, int c,
-                          int h, int w, int top, int left, int reflect, cl_mem out, int oh,
+                          int h, int w, int top, int left, int border, cl_mem out, int oh,
                           int ow, cl_event *ev, struct sc_error *err)
 {
-    struct sc_arg a[] = {ARG(in), ARG(h), ARG(w), ARG(top), ARG(left), ARG(reflect),
+    struct sc_arg a[] = {ARG(in), ARG(h), ARG(w), ARG(top), ARG(left), ARG(border),
                          ARG(out), ARG(oh), ARG(ow)};
     size_t gws[3], lws[3] = {LX, LY, 1};
     pixel_grid(ow, oh, gws, lws);

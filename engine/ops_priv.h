@@ -87,8 +87,10 @@ enum sc_status sc_ops_norm(struct sc_clrt *rt, const struct sc_kernels *k, cl_me
                            int c, int hw, float eps, cl_mem stats, cl_mem shift, cl_mem scale,
                            int relu, cl_mem residual, cl_event *ev, struct sc_error *err);
 
-/* y = act(x) (then * scale[c] + shift[c] when scale is not NULL); y may be x. */
-enum sc_act { SC_ACT_NONE, SC_ACT_RELU, SC_ACT_TANH, SC_ACT_SIGMOID, SC_ACT_CLIP };
+/* y = act(x) (then * scale[c] + shift[c] when scale is not NULL); y may be x.
+ * clip: lo <= y <= hi; leaky: slope lo below 0. */
+enum sc_act { SC_ACT_NONE, SC_ACT_RELU, SC_ACT_TANH, SC_ACT_SIGMOID, SC_ACT_CLIP,
+              SC_ACT_LEAKY };
 enum sc_status sc_ops_pointwise(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem x,
                                 cl_mem y, int c, int hw, enum sc_act act, float lo, float hi,
                                 cl_mem scale, cl_mem shift, cl_event *ev,
@@ -98,9 +100,9 @@ enum sc_status sc_ops_add(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem
                           cl_mem y, size_t n, cl_event *ev, struct sc_error *err);
 
 /* out (c x oh x ow) = in shifted by top, left (negative: cropped), the
- * border reflected or zero. */
+ * border zero (0), reflected (1) or replicated (2). */
 enum sc_status sc_ops_pad(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in, int c,
-                          int h, int w, int top, int left, int reflect, cl_mem out, int oh,
+                          int h, int w, int top, int left, int border, cl_mem out, int oh,
                           int ow, cl_event *ev, struct sc_error *err);
 
 enum sc_status sc_ops_upsample(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,

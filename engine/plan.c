@@ -110,7 +110,8 @@ static int absorbs(const struct sc_net *n, const int *uses, int i, enum sc_op op
 static enum sc_act act_of(enum sc_op op)
 {
     return op == SC_OP_RELU ? SC_ACT_RELU : op == SC_OP_TANH ? SC_ACT_TANH
-         : op == SC_OP_SIGMOID ? SC_ACT_SIGMOID : op == SC_OP_CLIP ? SC_ACT_CLIP : SC_ACT_NONE;
+         : op == SC_OP_SIGMOID ? SC_ACT_SIGMOID : op == SC_OP_CLIP ? SC_ACT_CLIP
+         : op == SC_OP_LEAKY_RELU ? SC_ACT_LEAKY : SC_ACT_NONE;
 }
 
 /* Makes the step starting at layer i; returns the next layer's number. */
@@ -129,7 +130,7 @@ static int make_step(const struct sc_net *n, const int *uses, int i, struct step
     s->groups = l->groups;
     s->pad_mode = l->pad_mode;
     memcpy(s->pad, l->pad, sizeof s->pad);
-    s->reflect = l->reflect;
+    s->border = l->border;
     s->eps = l->eps;
     s->lo = l->lo;
     s->hi = l->hi;

@@ -26,7 +26,7 @@ static long out_side(const struct step *s, long n, int a)
     case ST_DECONV:
         return (n - 1) * s->stride + s->k - pb - pe;
     case ST_PAD:
-        return s->reflect && (pb >= n || pe >= n) ? 0 : n + pb + pe;
+        return s->border == 1 && (pb >= n || pe >= n) ? 0 : n + pb + pe;
     case ST_UPSAMPLE:
         return n * s->stride;
     default:
@@ -114,7 +114,7 @@ static enum sc_status run_step(struct sc_plan *p, struct step *s, struct sc_clrt
     case ST_ADD:
         return sc_ops_add(rt, k, x, x2, y, (size_t)s->oc * hw, ev, err);
     case ST_PAD:
-        return sc_ops_pad(rt, k, x, s->c, in[0], in[1], s->pad[0], s->pad[1], s->reflect, y,
+        return sc_ops_pad(rt, k, x, s->c, in[0], in[1], s->pad[0], s->pad[1], s->border, y,
                           o[0], o[1], ev, err);
     case ST_UPSAMPLE:
         return sc_ops_upsample(rt, k, x, s->c, in[0], in[1], s->stride, y, ev, err);

@@ -13,7 +13,7 @@ struct step {
     char name[64];
     int src, src2, dst;          /* blobs (net layer numbers); src2 -1 if none */
     int first;                   /* the step's first layer (first..dst are absorbed) */
-    int c, oc, k, stride, groups, pad_mode, pad[4], reflect, relu;
+    int c, oc, k, stride, groups, pad_mode, pad[4], border, relu;
     enum sc_act act;
     float eps, lo, hi;
     cl_mem w, b, scale, shift;

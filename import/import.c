@@ -258,7 +258,7 @@ static int first_difference(const struct sc_net *a, const struct sc_net *b)
         int same = p->op == q->op && p->in[0] == q->in[0] && p->in[1] == q->in[1] &&
                    p->out == q->out && p->k == q->k && p->stride == q->stride &&
                    p->groups == q->groups && p->pad_mode == q->pad_mode &&
-                   memcmp(p->pad, q->pad, sizeof p->pad) == 0 && p->reflect == q->reflect &&
+                   memcmp(p->pad, q->pad, sizeof p->pad) == 0 && p->border == q->border &&
                    p->eps == q->eps && p->lo == q->lo && p->hi == q->hi &&
                    p->nw == q->nw && p->nb == q->nb &&
                    (!p->nw || memcmp(p->w, q->w, (size_t)p->nw * sizeof *p->w) == 0) &&

@@ -128,11 +128,11 @@ static enum sc_status op_pad(struct sc_onnx *x, const struct sc_onnx_val *in)
     if (p[0] || p[1] || p[4] || p[5])
         return sc_onnx_fail(x, "pads the batch or channel axis; stylecam pads height and "
                             "width only.");
-    int reflect = strcmp(mode, "reflect") == 0;
-    if (!reflect && (strcmp(mode, "constant") != 0 || value != 0))
-        return sc_onnx_fail(x, "pads in mode '%.20s' with value %g; stylecam runs reflect and "
-                            "zero padding.", mode, value);
-    struct sc_net_layer l = {.op = SC_OP_PAD, .reflect = reflect,
+    int border = !strcmp(mode, "reflect") ? 1 : !strcmp(mode, "edge") ? 2 : 0;
+    if (!border && (strcmp(mode, "constant") != 0 || value != 0))
+        return sc_onnx_fail(x, "pads in mode '%.20s' with value %g; stylecam runs reflect, edge "
+                            "and zero padding.", mode, value);
+    struct sc_net_layer l = {.op = SC_OP_PAD, .border = border,
                              .pad = {(int)p[2], (int)p[3], (int)p[6], (int)p[7]}};
     return sc_onnx_emit(x, &l, in->layer, -1);
 }
@@ -212,6 +212,11 @@ enum sc_status sc_onnx_layer_more(struct sc_onnx *x, const struct sc_onnx_val *i
     }
     if (!strcmp(op, "Clip"))
         return op_clip(x, in);
+    if (!strcmp(op, "LeakyRelu")) {
+        struct sc_net_layer l = {.op = SC_OP_LEAKY_RELU,
+                                 .lo = sc_onnx_attr_float(x->node, "alpha", 0.01f)};
+        return sc_onnx_emit(x, &l, in->layer, -1);
+    }
     if (!strcmp(op, "Crop"))
         return op_crop(x, in);
     if (!strcmp(op, "Pad"))

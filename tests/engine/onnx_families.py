@@ -95,13 +95,14 @@ def tnet(tmp, opset):
 
 
 class Mixed(torch.nn.Module):
-    """Another family: 0..1 scaling inside, batch norm, a 4x4 stride-2 convolution,
+    """Another family: 0..1 scaling inside, edge padding, batch norm, leaky relu,
+    a 4x4 stride-2 convolution,
     non-affine instance norm, depthwise and pointwise convolutions, clamp, a
     transposed convolution (padding 1, output padding 1), tanh, sigmoid * 255."""
 
     def __init__(self):
         super().__init__()
-        self.c1 = torch.nn.Conv2d(3, 24, 7, 1, 3)
+        self.c1 = torch.nn.Conv2d(3, 24, 7, 1, 3, padding_mode='replicate')
         self.b1 = torch.nn.BatchNorm2d(24)
         self.c2 = torch.nn.Conv2d(24, 48, 4, 2, 1)
         self.n2 = torch.nn.InstanceNorm2d(48)
@@ -111,7 +112,7 @@ class Mixed(torch.nn.Module):
         self.c3 = torch.nn.Conv2d(24, 3, 5, 1, 2)
 
     def forward(self, x):
-        y = torch.relu(self.b1(self.c1(x / 255.0 - 0.5)))
+        y = torch.nn.functional.leaky_relu(self.b1(self.c1(x / 255.0 - 0.5)), 0.2)
         y = torch.relu(self.n2(self.c2(y)))
         y = y + self.pw(torch.clamp(self.dw(y), -1, 1))
         return torch.sigmoid(self.c3(torch.tanh(self.d1(y)))) * 255

@@ -40,6 +40,7 @@ static double ref_act(double v, enum sc_act a)
     case SC_ACT_TANH: return tanh(v);
     case SC_ACT_SIGMOID: return 1 / (1 + exp(-v));
     case SC_ACT_CLIP: return v < -1.5 ? -1.5 : v > 2 ? 2 : v;
+    case SC_ACT_LEAKY: return v < 0 ? -1.5 * v : v;
     default: return v;
     }
 }
@@ -51,7 +52,7 @@ START_TEST(test_pointwise)
     fill(x, C * HW);
     cl_mem dx = buf(x, C * HW), dy = buf(NULL, C * HW), dsc = buf(sc, C), dsh = buf(sh, C);
     struct sc_error err;
-    for (int a = SC_ACT_NONE; a <= SC_ACT_CLIP; a++)
+    for (int a = SC_ACT_NONE; a <= SC_ACT_LEAKY; a++)
         for (int aff = 0; aff < 2; aff++) {
             ck_assert(sc_ops_pointwise(&rt, &kern, dx, dy, C, HW, (enum sc_act)a, -1.5f, 2.0f,
                                        aff ? dsc : NULL, aff ? dsh : NULL, NULL, &err) == SC_OK);
@@ -108,7 +109,10 @@ static void run_pad(int c, int h, int w, int t, int l, int b, int r, int mode)
             for (int xx = 0; xx < ow; xx++) {
                 int iy = y - t, ix = xx - l;
                 float want;
-                if (mode)
+                if (mode == 2)
+                    want = x[(ch * h + (iy < 0 ? 0 : iy >= h ? h - 1 : iy)) * w +
+                             (ix < 0 ? 0 : ix >= w ? w - 1 : ix)];
+                else if (mode)
                     want = x[(ch * h + reflect(iy, h)) * w + reflect(ix, w)];
                 else
                     want = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[(ch * h + iy) * w + ix] : 0;
@@ -126,6 +130,7 @@ START_TEST(test_pad_crop)
     run_pad(3, 7, 9, 2, 1, 0, 3, 0);       /* zero */
     run_pad(3, 9, 11, -2, -2, -2, -2, 0);  /* crop a border of 2 */
     run_pad(2, 6, 7, -1, 0, -1, -3, 0);
+    run_pad(3, 5, 4, 6, 1, 2, 7, 2);       /* edge: wider than the picture */
 }
 END_TEST
 

@@ -84,7 +84,7 @@ static struct sc_net *other_family(void)
     struct sc_error err;
     ck_assert(sc_net_init(&n, "other", &io, &err) == SC_OK);
     struct sc_net_layer ls[] = {
-        {.op = SC_OP_PAD, .name = "pad", .in = {0, -1}, .reflect = 1, .pad = {4, 4, 4, 4}},
+        {.op = SC_OP_PAD, .name = "pad", .in = {0, -1}, .border = 1, .pad = {4, 4, 4, 4}},
         {.op = SC_OP_CONV, .name = "c9", .in = {1, -1}, .out = 8, .k = 9, .stride = 1,
          .groups = 1, .w = w9, .nw = 9 * 9 * 3 * 8, .b = b9, .nb = 8},
         {.op = SC_OP_NORM, .name = "n", .in = {2, -1}, .eps = 1e-5f, .w = one, .nw = 8,
