@@ -1,6 +1,7 @@
 /* stylecam's entry point: parse, read settings once, run a command, exit. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/cmd/cli.h"
 #include "app/cmd/commands.h"
@@ -29,6 +30,8 @@ static int dispatch(struct sc_app *app)
 int main(int argc, char **argv)
 {
     struct sc_options opt;
+    if (argc > 1 && strcmp(argv[1], "import") == 0)
+        exit(sc_cmd_import(argc - 1, argv + 1));
     struct sc_error err;
     sc_error_clear(&err);
     /* 2: a bad command line or setting; commands return 1 on failure. */

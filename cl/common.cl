@@ -5,10 +5,10 @@
  * types, so CPU drivers such as PoCL emit SIMD code without having to
  * vectorize across work items, and GPUs get enough work per item. */
 
-/* The network's output mapping: pre-activation -> 0..255. */
-inline float sc_out_value(float x)
+/* The network's output (0..range) -> 0..255, mul = 255/range. */
+inline float sc_out_value(float x, float mul)
 {
-    return clamp(127.5f + 150.0f * tanh(x), 0.0f, 255.0f);
+    return clamp(x * mul, 0.0f, 255.0f);
 }
 
 /* In-bounds element of a row or 0: for border work items. */

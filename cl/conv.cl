@@ -1,12 +1,13 @@
-/* Direct 2-D correlation with TensorFlow SAME zero padding, no bias, on
- * planar activations (C x H x W). Weights are packed on upload as
- * [OC/OB][C][K][K][OB] for the kernel's output-channel block OB. */
+/* Direct 2-D correlation with zero padding (pad_y, pad_x before; the output
+ * size says the rest) plus a bias, on planar activations (C x H x W).
+ * Weights are packed on upload as [OC/OB][C][K][K][OB] for the kernel's
+ * output-channel block OB; biases are zero-padded to a multiple of 16. */
 
 /* Any window and stride, OB = 8, one pixel per work item: the reference
  * path for shapes without a specialized kernel. */
 __kernel void conv2d(__global const float *in, int C, int H, int W,
                      __global const float *wt, int K, int S,
-                     int pad_y, int pad_x,
+                     __global const float *bias, int pad_y, int pad_x,
                      __global float *out, int OC, int OH, int OW)
 {
     int ox = get_global_id(0), oy = get_global_id(1), og = get_global_id(2);
@@ -15,7 +16,7 @@ __kernel void conv2d(__global const float *in, int C, int H, int W,
     int by = oy * S - pad_y, bx = ox * S - pad_x;
     int ky0 = max(0, -by), ky1 = min(K, H - by);
     int kx0 = max(0, -bx), kx1 = min(K, W - bx);
-    float8 acc = (float8)(0.0f);
+    float8 acc = vload8(og, bias);
     for (int c = 0; c < C; c++) {
         __global const float *ip = in + (size_t)c * H * W + (size_t)by * W + bx;
         __global const float *wc = wt + ((size_t)og * C + c) * K * K * 8;
@@ -37,7 +38,7 @@ __kernel void conv2d(__global const float *in, int C, int H, int W,
  * Row segments: the fast path reads 16-wide vectors straight from the
  * input; at the borders a private buffer holds the bounds-checked values. */
 #define SC_ROW_SETUP(N)                                                             \
-    __global const float *row = in + ((size_t)c * H + oy - 4 + ky) * W;             \
+    __global const float *row = in + ((size_t)c * H + oy - pad_y + ky) * W;         \
     __global const float *src = row + x0;                                           \
     float buf[N];                                                                   \
     if (!fast)                                                                      \
@@ -45,7 +46,7 @@ __kernel void conv2d(__global const float *in, int C, int H, int W,
             buf[i] = sc_at(row, x0 + i, W);
 #define SC_TAP(off) (fast ? vload16(0, src + (off)) : vload16(0, buf + (off)))
 
-/* Stores a float16 of one channel's pixels xs.. of row oy. */
+/* Stores a float16 of one channel's pixels xs.. of row oy (H x W output). */
 inline void sc_store_row16(__global float *out, int ch, int OC, int H, int W, int oy,
                            int xs, float16 v)
 {
@@ -66,15 +67,18 @@ inline void sc_store_row16(__global float *out, int ch, int OC, int H, int W, in
 /* Few input channels, many output channels (the first layer): 16 pixels
  * for 8 output channels per work item; weights [OC/8][C][9][9][8]. */
 __kernel void conv9_x16_b8(__global const float *in, int C, int H, int W,
-                           __global const float *wt, __global float *out, int OC)
+                           __global const float *wt, __global const float *bias,
+                           int pad_y, int pad_x, __global float *out, int OC, int OH, int OW)
 {
     int xb = get_global_id(0) * 16, oy = get_global_id(1), og = get_global_id(2);
-    if (xb >= W || oy >= H)
+    if (xb >= OW || oy >= OH)
         return;
-    int x0 = xb - 4, fast = x0 >= 0 && x0 + 24 <= W;
-    int ky0 = max(0, 4 - oy), ky1 = min(9, H + 4 - oy);
-    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0,
-            a7 = a0;
+    int x0 = xb - pad_x, fast = x0 >= 0 && x0 + 24 <= W;
+    int ky0 = max(0, pad_y - oy), ky1 = min(9, H + pad_y - oy);
+    __global const float *bp = bias + og * 8;
+    float16 a0 = (float16)(bp[0]), a1 = (float16)(bp[1]), a2 = (float16)(bp[2]),
+            a3 = (float16)(bp[3]), a4 = (float16)(bp[4]), a5 = (float16)(bp[5]),
+            a6 = (float16)(bp[6]), a7 = (float16)(bp[7]);
     for (int c = 0; c < C; c++) {
         __global const float *wc = wt + ((size_t)og * C + c) * 81 * 8;
         for (int ky = ky0; ky < ky1; ky++) {
@@ -94,14 +98,14 @@ __kernel void conv9_x16_b8(__global const float *in, int C, int H, int W,
         }
     }
     int o = og * 8;
-    sc_store_row16(out, o + 0, OC, H, W, oy, xb, a0);
-    sc_store_row16(out, o + 1, OC, H, W, oy, xb, a1);
-    sc_store_row16(out, o + 2, OC, H, W, oy, xb, a2);
-    sc_store_row16(out, o + 3, OC, H, W, oy, xb, a3);
-    sc_store_row16(out, o + 4, OC, H, W, oy, xb, a4);
-    sc_store_row16(out, o + 5, OC, H, W, oy, xb, a5);
-    sc_store_row16(out, o + 6, OC, H, W, oy, xb, a6);
-    sc_store_row16(out, o + 7, OC, H, W, oy, xb, a7);
+    sc_store_row16(out, o + 0, OC, OH, OW, oy, xb, a0);
+    sc_store_row16(out, o + 1, OC, OH, OW, oy, xb, a1);
+    sc_store_row16(out, o + 2, OC, OH, OW, oy, xb, a2);
+    sc_store_row16(out, o + 3, OC, OH, OW, oy, xb, a3);
+    sc_store_row16(out, o + 4, OC, OH, OW, oy, xb, a4);
+    sc_store_row16(out, o + 5, OC, OH, OW, oy, xb, a5);
+    sc_store_row16(out, o + 6, OC, OH, OW, oy, xb, a6);
+    sc_store_row16(out, o + 7, OC, OH, OW, oy, xb, a7);
 }
 
 /* Many input channels, three output channels (the last layer): 64 pixels
@@ -110,16 +114,17 @@ __kernel void conv9_x16_b8(__global const float *in, int C, int H, int W,
 #define SC_FMA3(v, b) \
     r##b = fma(v, wr, r##b); g##b = fma(v, wg, g##b); u##b = fma(v, wb, u##b)
 __kernel void conv9_x16_b3(__global const float *in, int C, int H, int W,
-                           __global const float *wt, __global float *out, int OC)
+                           __global const float *wt, __global const float *bias,
+                           int pad_y, int pad_x, __global float *out, int OC, int OH, int OW)
 {
     int xb = get_global_id(0) * 64, oy = get_global_id(1);
-    if (xb >= W || oy >= H)
+    if (xb >= OW || oy >= OH)
         return;
-    int x0 = xb - 4, fast = x0 >= 0 && x0 + 72 <= W;
-    int ky0 = max(0, 4 - oy), ky1 = min(9, H + 4 - oy);
-    float16 z = (float16)(0.0f);
-    float16 r0 = z, r1 = z, r2 = z, r3 = z, g0 = z, g1 = z, g2 = z, g3 = z;
-    float16 u0 = z, u1 = z, u2 = z, u3 = z;
+    int x0 = xb - pad_x, fast = x0 >= 0 && x0 + 72 <= W;
+    int ky0 = max(0, pad_y - oy), ky1 = min(9, H + pad_y - oy);
+    float16 z = (float16)(bias[0]), y = (float16)(bias[1]), v = (float16)(bias[2]);
+    float16 r0 = z, r1 = z, r2 = z, r3 = z, g0 = y, g1 = y, g2 = y, g3 = y;
+    float16 u0 = v, u1 = v, u2 = v, u3 = v;
     for (int c = 0; c < C; c++) {
         __global const float *wc = wt + (size_t)c * 81 * 3;
         for (int ky = ky0; ky < ky1; ky++) {
@@ -136,24 +141,25 @@ __kernel void conv9_x16_b3(__global const float *in, int C, int H, int W,
             }
         }
     }
-    sc_store_row16(out, 0, OC, H, W, oy, xb, r0);
-    sc_store_row16(out, 0, OC, H, W, oy, xb + 16, r1);
-    sc_store_row16(out, 0, OC, H, W, oy, xb + 32, r2);
-    sc_store_row16(out, 0, OC, H, W, oy, xb + 48, r3);
-    sc_store_row16(out, 1, OC, H, W, oy, xb, g0);
-    sc_store_row16(out, 1, OC, H, W, oy, xb + 16, g1);
-    sc_store_row16(out, 1, OC, H, W, oy, xb + 32, g2);
-    sc_store_row16(out, 1, OC, H, W, oy, xb + 48, g3);
-    sc_store_row16(out, 2, OC, H, W, oy, xb, u0);
-    sc_store_row16(out, 2, OC, H, W, oy, xb + 16, u1);
-    sc_store_row16(out, 2, OC, H, W, oy, xb + 32, u2);
-    sc_store_row16(out, 2, OC, H, W, oy, xb + 48, u3);
+    sc_store_row16(out, 0, OC, OH, OW, oy, xb, r0);
+    sc_store_row16(out, 0, OC, OH, OW, oy, xb + 16, r1);
+    sc_store_row16(out, 0, OC, OH, OW, oy, xb + 32, r2);
+    sc_store_row16(out, 0, OC, OH, OW, oy, xb + 48, r3);
+    sc_store_row16(out, 1, OC, OH, OW, oy, xb, g0);
+    sc_store_row16(out, 1, OC, OH, OW, oy, xb + 16, g1);
+    sc_store_row16(out, 1, OC, OH, OW, oy, xb + 32, g2);
+    sc_store_row16(out, 1, OC, OH, OW, oy, xb + 48, g3);
+    sc_store_row16(out, 2, OC, OH, OW, oy, xb, u0);
+    sc_store_row16(out, 2, OC, OH, OW, oy, xb + 16, u1);
+    sc_store_row16(out, 2, OC, OH, OW, oy, xb + 32, u2);
+    sc_store_row16(out, 2, OC, OH, OW, oy, xb + 48, u3);
 }
 
 /* 3x3 stride 2: a work item makes 4 neighbouring output pixels for 16
  * output channels; each tap is one 16-channel weight load and 4 FMAs. */
 __kernel void conv3s2_c16(__global const float *in, int C, int H, int W,
-                          __global const float *wt, int pad_y, int pad_x,
+                          __global const float *wt, __global const float *bias,
+                          int pad_y, int pad_x,
                           __global float *out, int OC, int OH, int OW)
 {
     int xb = get_global_id(0) * 4, oy = get_global_id(1), og = get_global_id(2);
@@ -162,7 +168,7 @@ __kernel void conv3s2_c16(__global const float *in, int C, int H, int W,
     int iy0 = oy * 2 - pad_y, ix0 = xb * 2 - pad_x;
     int fast = ix0 >= 0 && ix0 + 9 <= W;
     int ky0 = max(0, -iy0), ky1 = min(3, H - iy0);
-    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    float16 a0 = vload16(og, bias), a1 = a0, a2 = a0, a3 = a0;
     for (int c = 0; c < C; c++) {
         __global const float *wc = wt + ((size_t)og * C + c) * 9 * 16;
         for (int ky = ky0; ky < ky1; ky++) {
@@ -184,4 +190,25 @@ __kernel void conv3s2_c16(__global const float *in, int C, int H, int W,
     if (xb + 1 < OW) sc_store_c16(out, og * 16, OC, plane, o + 1, a1);
     if (xb + 2 < OW) sc_store_c16(out, og * 16, OC, plane, o + 2, a2);
     if (xb + 3 < OW) sc_store_c16(out, og * 16, OC, plane, o + 3, a3);
+}
+
+/* Grouped (and depthwise) convolution, one output value per work item;
+ * weights unpacked [K][K][C/G][OC]. */
+__kernel void conv_grouped(__global const float *in, int C, int H, int W,
+                           __global const float *wt, __global const float *bias,
+                           int K, int S, int G, int pad_y, int pad_x,
+                           __global float *out, int OC, int OH, int OW)
+{
+    int ox = get_global_id(0), oy = get_global_id(1), o = get_global_id(2);
+    if (ox >= OW || oy >= OH)
+        return;
+    int cg = C / G, c0 = o / (OC / G) * cg;
+    int by = oy * S - pad_y, bx = ox * S - pad_x;
+    float acc = bias[o];
+    for (int ci = 0; ci < cg; ci++)
+        for (int ky = max(0, -by); ky < min(K, H - by); ky++)
+            for (int kx = max(0, -bx); kx < min(K, W - bx); kx++)
+                acc = fma(in[((size_t)(c0 + ci) * H + by + ky) * W + bx + kx],
+                          wt[((size_t)(ky * K + kx) * cg + ci) * OC + o], acc);
+    out[((size_t)o * OH + oy) * OW + ox] = acc;
 }

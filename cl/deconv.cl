@@ -7,13 +7,13 @@
  * out(2i+1,2j) taps (1,0) (1,2); out(2i+1,2j+1) tap (1,1).
  * Weights packed as [OC/16][C][3][3][16] from TensorFlow's [kh][kw][out][in]. */
 __kernel void deconv2x(__global const float *in, int C, int H, int W,
-                       __global const float *wt,
+                       __global const float *wt, __global const float *bias,
                        __global float *out, int OC)
 {
     int j = get_global_id(0) * 2, i = get_global_id(1), og = get_global_id(2);
     if (j >= W || i >= H)
         return;
-    float16 z = (float16)(0.0f);
+    float16 z = vload16(og, bias);
     float16 p00 = z, p01 = z, p10 = z, p11 = z, q00 = z, q01 = z, q10 = z, q11 = z;
     for (int c = 0; c < C; c++) {
         __global const float *ip = in + (size_t)c * H * W;
@@ -56,4 +56,33 @@ __kernel void deconv2x(__global const float *in, int C, int H, int W,
         sc_store_c16(out, oc0, OC, plane, o + OW + 2, q10);
         sc_store_c16(out, oc0, OC, plane, o + OW + 3, q11);
     }
+}
+
+/* Any transposed convolution (ONNX ConvTranspose, group 1): out(Y, X) sums
+ * in(i, j) * w(ky, kx) over Y + pad_y = i*S + ky, X + pad_x = j*S + kx; one
+ * output pixel for 16 output channels a work item, weights as deconv2x. */
+__kernel void deconv_any(__global const float *in, int C, int H, int W,
+                         __global const float *wt, __global const float *bias,
+                         int K, int S, int pad_y, int pad_x,
+                         __global float *out, int OC, int OH, int OW)
+{
+    int ox = get_global_id(0), oy = get_global_id(1), og = get_global_id(2);
+    if (ox >= OW || oy >= OH)
+        return;
+    int ty = oy + pad_y, tx = ox + pad_x;
+    float16 acc = vload16(og, bias);
+    for (int ky = ty % S; ky < K; ky += S) {
+        int iy = (ty - ky) / S;
+        if (ty < ky || iy >= H)
+            continue;
+        for (int kx = tx % S; kx < K; kx += S) {
+            int ix = (tx - kx) / S;
+            if (tx < kx || ix >= W)
+                continue;
+            for (int c = 0; c < C; c++)
+                acc = fma((float16)(in[((size_t)c * H + iy) * W + ix]),
+                          vload16(ky * K + kx, wt + ((size_t)og * C + c) * K * K * 16), acc);
+        }
+    }
+    sc_store_c16(out, og * 16, OC, (size_t)OH * OW, (size_t)oy * OW + ox, acc);
 }

@@ -1,8 +1,9 @@
 /* Conversions between 8-bit packed RGB frames and planar float activations. */
 
-/* Packed RGB (row stride W*3) -> planar 0..255 floats; mirror flips x. */
-__kernel void rgb8_to_planar(__global const uchar *in, int W, int H, int mirror,
-                             __global float *x)
+/* Packed RGB (row stride W*3) -> planar floats 0..255*mul in RGB or BGR
+ * order; mirror flips x. */
+__kernel void rgb8_to_planar(__global const uchar *in, int W, int H, int mirror, int bgr,
+                             float mul, __global float *x)
 {
     int px = get_global_id(0), py = get_global_id(1);
     if (px >= W || py >= H)
@@ -10,9 +11,9 @@ __kernel void rgb8_to_planar(__global const uchar *in, int W, int H, int mirror,
     int sx = mirror ? W - 1 - px : px;
     __global const uchar *p = in + ((size_t)py * W + sx) * 3;
     size_t plane = (size_t)W * H, o = (size_t)py * W + px;
-    x[o] = p[0];
-    x[plane + o] = p[1];
-    x[2 * plane + o] = p[2];
+    x[o] = p[bgr ? 2 : 0] * mul;
+    x[plane + o] = p[1] * mul;
+    x[2 * plane + o] = p[bgr ? 0 : 2] * mul;
 }
 
 inline float3 sc_rgb_to_ycc(float3 c)
@@ -35,14 +36,15 @@ inline float3 sc_ycc_to_rgb(float3 v)
 __kernel void planar_to_rgb8(__global const float *x, int OW, int OH,
                              __global const uchar *orig, int W, int H,
                              int mirror, float strength, int keep_colors,
-                             __global uchar *out)
+                             float mul, int bgr, __global uchar *out)
 {
     int px = get_global_id(0), py = get_global_id(1);
     if (px >= W || py >= H)
         return;
     size_t plane = (size_t)OW * OH, o = (size_t)py * OW + px;
-    float3 s = (float3)(sc_out_value(x[o]), sc_out_value(x[plane + o]),
-                        sc_out_value(x[2 * plane + o]));
+    size_t r = bgr ? 2 * plane : 0, b = bgr ? 0 : 2 * plane;
+    float3 s = (float3)(sc_out_value(x[r + o], mul), sc_out_value(x[plane + o], mul),
+                        sc_out_value(x[b + o], mul));
     int sx = mirror ? W - 1 - px : px;
     __global const uchar *op = orig + ((size_t)py * W + sx) * 3;
     float3 c = (float3)(op[0], op[1], op[2]);
@@ -61,7 +63,7 @@ __kernel void planar_to_rgb8(__global const float *x, int OW, int OH,
 
 /* Network output -> packed float RGB 0..1 at the full output size (tests,
  * references). */
-__kernel void planar_to_f32(__global const float *x, int OW, int OH,
+__kernel void planar_to_f32(__global const float *x, int OW, int OH, float mul, int bgr,
                             __global float *out)
 {
     int px = get_global_id(0), py = get_global_id(1);
@@ -69,5 +71,5 @@ __kernel void planar_to_f32(__global const float *x, int OW, int OH,
         return;
     size_t plane = (size_t)OW * OH, o = (size_t)py * OW + px;
     for (int ch = 0; ch < 3; ch++)
-        out[o * 3 + ch] = sc_out_value(x[ch * plane + o]) / 255.0f;
+        out[o * 3 + ch] = sc_out_value(x[(bgr ? 2 - ch : ch) * plane + o], mul) / 255.0f;
 }

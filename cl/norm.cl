@@ -1,4 +1,4 @@
-/* Instance normalization: per channel over H x W, biased variance, eps 1e-3.
+/* Instance normalization: per channel over H x W, biased variance.
  * Stats run one work-group per channel, each work item summing a contiguous
  * chunk with 16-wide loads; two passes (mean, then squared deviations) keep
  * float32 accurate on large planes. */
@@ -25,8 +25,8 @@ inline float sc_hsum16(float16 v)
     return c.x + c.y;
 }
 
-/* stats[c] = (mean, 1/sqrt(var + 0.001)); local size must be a power of two. */
-__kernel void norm_stats(__global const float *x, int HW,
+/* stats[c] = (mean, 1/sqrt(var + eps)); local size must be a power of two. */
+__kernel void norm_stats(__global const float *x, int HW, float eps,
                          __global float2 *stats, __local float *scratch)
 {
     int c = get_group_id(0), lid = get_local_id(0), n = get_local_size(0);
@@ -54,13 +54,13 @@ __kernel void norm_stats(__global const float *x, int HW,
     }
     float var = sc_group_sum(v, scratch) / (float)HW;
     if (lid == 0)
-        stats[c] = (float2)(mean, 1.0f / sqrt(var + 0.001f));
+        stats[c] = (float2)(mean, 1.0f / sqrt(var + eps));
 }
 
 /* y = scale*(x-mean)*rstd + shift, then optionally relu, then optionally
- * + residual; in place, 16 values a work item. flags: bit 0 relu, bit 1
+ * + residual; y may be x; 16 values a work item. flags: bit 0 relu, bit 1
  * residual. */
-__kernel void norm_apply(__global float *x, int HW,
+__kernel void norm_apply(__global const float *x, __global float *out, int HW,
                          __global const float2 *stats,
                          __global const float *shift, __global const float *scale,
                          int flags, __global const float *residual)
@@ -78,7 +78,7 @@ __kernel void norm_apply(__global float *x, int HW,
             y = fmax(y, 0.0f);
         if (flags & 2)
             y += vload16(0, residual + o);
-        vstore16(y, 0, x + o);
+        vstore16(y, 0, out + o);
         return;
     }
     for (int k = 0; k < HW - i; k++) {
@@ -87,6 +87,6 @@ __kernel void norm_apply(__global float *x, int HW,
             y = fmax(y, 0.0f);
         if (flags & 2)
             y += residual[o + k];
-        x[o + k] = y;
+        out[o + k] = y;
     }
 }

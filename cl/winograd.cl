@@ -2,7 +2,8 @@
  * Y = A^T [ (G g G^T) . (B^T d B) ] A on 6x6 input tiles giving 4x4 outputs.
  * Three kernels: the input transform, 36 independent GEMMs (one per
  * transform position), the output transform. The filter transform G g G^T
- * runs once on the host at upload. Tensors:
+ * runs once on the host at upload. Large planes go in chunks of tile rows
+ * (ty0 the chunk's first), so the scratch stays bounded. Tensors:
  *   V [36][C][T]   transformed input tiles   (T = tile count, padded to TP)
  *   U [36][C][OC]  transformed filters
  *   M [36][OC][T]  their products */
@@ -26,16 +27,17 @@
 } while (0)
 
 /* A work item transforms 4 neighbouring tiles of one channel; vector lanes
- * are tiles. Tile tx reads input columns 4tx-1 .. 4tx+4, so the 4 tiles
+ * are tiles. Tile tx reads input columns 4tx-pad_x .. +5, so the 4 tiles
  * share one 18-value row segment. */
-__kernel void wino_input(__global const float *in, int C, int H, int W,
-                         int tiles_x, int tiles_y, int TP, __global float *V)
+__kernel void wino_input(__global const float *in, int C, int H, int W, int pad_y,
+                         int pad_x, int ty0, int tiles_x, int tiles_y, int TP,
+                         __global float *V)
 {
     int tx = get_global_id(0) * 4, ty = get_global_id(1), c = get_global_id(2);
     if (tx >= tiles_x || ty >= tiles_y)
         return;
     __global const float *ip = in + (size_t)c * H * W;
-    int y0 = ty * 4 - 1, x0 = tx * 4 - 1;
+    int y0 = (ty0 + ty) * 4 - pad_y, x0 = tx * 4 - pad_x;
     int fast = x0 >= 0 && x0 + 18 <= W;
     float4 e[6][6];   /* e[i] = row i of the tile times B */
     for (int i = 0; i < 6; i++) {
@@ -111,9 +113,11 @@ __kernel void wino_gemm(__global const float *U, __global const float *V, int C,
         vstore4((float4)(r[0][j], r[1][j], r[2][j], r[3][j]), 0, mp + (size_t)j * TP);
 }
 
-/* A work item finishes 4 neighbouring tiles of one output channel. */
-__kernel void wino_output(__global const float *M, int OC, int TP, int tiles_x,
-                          int tiles_y, int H, int W, __global float *out)
+/* A work item finishes 4 neighbouring tiles of one output channel (OC is
+ * M's padded channel count; the output is H x W, channel count any). */
+__kernel void wino_output(__global const float *M, int OC, int TP, int ty0, int tiles_x,
+                          int tiles_y, int H, int W, __global const float *bias,
+                          __global float *out)
 {
     int tx = get_global_id(0) * 4, ty = get_global_id(1), oc = get_global_id(2);
     if (tx >= tiles_x || ty >= tiles_y)
@@ -140,11 +144,13 @@ __kernel void wino_output(__global const float *M, int OC, int TP, int tiles_x,
     __global float *op = out + (size_t)oc * H * W;
     int x0 = tx * 4, nx = min(16, W - x0);
     for (int i = 0; i < 4; i++) {
-        int y = ty * 4 + i;
+        int y = (ty0 + ty) * 4 + i;
         if (y >= H)
             break;
         float4 r[4];
         AT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], r[0], r[1], r[2], r[3]);
+        for (int j = 0; j < 4; j++)
+            r[j] += bias[oc];
         float row[16];   /* x = 4 * lane + j */
         for (int j = 0; j < 4; j++) {
             float a[4];

@@ -42,29 +42,3 @@ long sc_arch_var_count(int id)
         n *= d[i];
     return r ? n : 0;
 }
-
-int sc_arch_out_size(int n)
-{
-    int q = (((n + 1) / 2) + 1) / 2;
-    return q * 4;
-}
-
-double sc_arch_macs(int w, int h)
-{
-    double macs = 0;
-    int cw = w, ch = h;
-    for (int i = 0; i < SC_NET_LAYERS; i++) {
-        const struct sc_layer *l = &sc_net_layers[i];
-        if (l->kind == SC_LAYER_DECONV) {
-            cw *= 2;
-            ch *= 2;
-            /* Each output pixel sees on average (3/2)^2 of the 9 taps. */
-            macs += (double)cw * ch * 2.25 * l->in * l->out;
-        } else {
-            cw = (cw + l->stride - 1) / l->stride;
-            ch = (ch + l->stride - 1) / l->stride;
-            macs += (double)cw * ch * l->k * l->k * l->in * l->out;
-        }
-    }
-    return macs;
-}

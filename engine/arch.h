@@ -1,6 +1,6 @@
-/* The fast-style-transfer network (see ../shared/README.md) as data: the
- * model loader validates against it, the sketch generator fills it, and the
- * engine walks it. */
+/* The ml5 fast-style-transfer network's layers and variables (see
+ * ../shared/README.md): the model loader validates against them, the sketch
+ * generator fills them, and ml5.c turns them into a network description. */
 #ifndef SC_ARCH_H
 #define SC_ARCH_H
 
@@ -28,11 +28,5 @@ int sc_arch_var_shape(int id, int dims[4]);
 
 /* Number of floats in Variable_id. */
 long sc_arch_var_count(int id);
-
-/* Output size of the network for an input side n (>= the input). */
-int sc_arch_out_size(int n);
-
-/* Multiply-adds of one pass at w x h (for GFLOP/s figures). */
-double sc_arch_macs(int w, int h);
 
 #endif

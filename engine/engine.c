@@ -4,19 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/arch.h"
 #include "engine/clrt_priv.h"
 #include "engine/ops_priv.h"
+#include "engine/plan_priv.h"
 
 #define MAX_STYLES 64
-#define NPOOL 5          /* activation buffers shared by all layers */
-
-struct style_gpu {
-    char name[128];
-    int wino[SC_NET_LAYERS];   /* 1: wt holds Winograd-transformed filters */
-    cl_mem wt[SC_NET_LAYERS], shift[SC_NET_LAYERS], scale[SC_NET_LAYERS];
-    uint64_t bytes;
-};
 
 /* A frame in flight: its own upload and download buffers and the events
  * that order them against the kernels on the other queue. */
@@ -33,21 +25,14 @@ struct sc_engine {
     struct sc_kernels k;
     int profiling;
     char label[600];
-    struct style_gpu styles[MAX_STYLES];
-    int nstyles;
-    /* Per frame size; (re)made by sc_engine_prepare. */
-    int w, h, ow, oh;
-    cl_mem x0, stats, outf;
-    cl_mem pool[NPOOL];
-    size_t pool_floats[NPOOL];
+    struct sc_plan *styles[MAX_STYLES];
+    int nstyles, last_style;
+    /* Per frame size, shared by every style; (re)made by sc_engine_prepare. */
+    int w, h;
+    struct sc_plan_bufs bufs;
+    cl_mem outf;
+    size_t outf_floats;
     uint64_t act_bytes;
-    cl_event ev_start[SC_NET_LAYERS], ev_end[SC_NET_LAYERS];   /* profiling */
-};
-
-static const char *const layer_names[SC_NET_LAYERS] = {
-    "conv1 9x9", "conv2 3x3/2", "conv3 3x3/2",
-    "res1a", "res1b", "res2a", "res2b", "res3a", "res3b", "res4a", "res4b",
-    "res5a", "res5b", "deconv1", "deconv2", "conv4 9x9",
 };
 
 enum sc_status sc_engine_list_devices(FILE *out, struct sc_error *err)
@@ -106,18 +91,12 @@ static void free_activations(struct sc_engine *e)
         release(&e->slot[i].out8);
         release_events(&e->slot[i]);
     }
-    release(&e->x0);
-    release(&e->stats);
+    release(&e->bufs.x0);
+    release(&e->bufs.stats);
     release(&e->outf);
-    for (int i = 0; i < NPOOL; i++)
-        release(&e->pool[i]);
-    for (int i = 0; i < SC_NET_LAYERS; i++) {
-        if (e->ev_start[i])
-            clReleaseEvent(e->ev_start[i]);
-        if (e->ev_end[i])
-            clReleaseEvent(e->ev_end[i]);
-        e->ev_start[i] = e->ev_end[i] = NULL;
-    }
+    e->outf_floats = 0;
+    for (int i = 0; i < SC_PLAN_MAX_SLOTS; i++)
+        release(&e->bufs.pool[i]);
     e->w = e->h = 0;
     e->act_bytes = 0;
 }
@@ -134,11 +113,7 @@ void sc_engine_free(struct sc_engine **ep)
         clFinish(e->rt.xfer);
     free_activations(e);
     for (int s = 0; s < e->nstyles; s++)
-        for (int i = 0; i < SC_NET_LAYERS; i++) {
-            release(&e->styles[s].wt[i]);
-            release(&e->styles[s].shift[i]);
-            release(&e->styles[s].scale[i]);
-        }
+        sc_plan_free(&e->styles[s]);
     sc_ops_kernels_free(&e->k);
     sc_clrt_free(&e->rt);
     free(e);
@@ -157,53 +132,7 @@ int sc_engine_style_count(const struct sc_engine *e) { return e->nstyles; }
 
 const char *sc_engine_style_name(const struct sc_engine *e, int index)
 {
-    return index >= 0 && index < e->nstyles ? e->styles[index].name : NULL;
-}
-
-static enum sc_status upload(struct sc_engine *e, const float *data, size_t n,
-                             cl_mem *out, uint64_t *bytes, struct sc_error *err)
-{
-    cl_int rc;
-    *out = clCreateBuffer(e->rt.ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                          n * sizeof(float), (void *)data, &rc);
-    if (!*out)
-        return sc_clrt_fail(&e->rt, err, "Uploading style weights", rc);
-    *bytes += n * sizeof(float);
-    return SC_OK;
-}
-
-/* 3x3 stride-1 layers (the residual blocks) run as Winograd F(4x4,3x3). */
-static int use_winograd(const struct sc_layer *l)
-{
-    return l->kind == SC_LAYER_CONV && l->k == 3 && l->stride == 1 &&
-           l->out % SC_WINO_OCB == 0;
-}
-
-static enum sc_status upload_layer(struct sc_engine *e, struct style_gpu *s, int i,
-                                   const struct sc_model *m, struct sc_error *err)
-{
-    const struct sc_layer *l = &sc_net_layers[i];
-    s->wino[i] = use_winograd(l);
-    int deconv = l->kind == SC_LAYER_DECONV;
-    int ob = sc_ops_pack_block(l->k, l->stride, l->out, deconv);
-    long n = s->wino[i] ? sc_ops_wino_filter_count(l->in, l->out)
-                        : sc_ops_packed_count(l->k, l->in, l->out, ob);
-    float *packed = malloc((size_t)n * sizeof *packed);
-    if (!packed)
-        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory uploading a style.");
-    if (s->wino[i])
-        sc_ops_wino_filter(sc_model_var(m, l->id), l->in, l->out, packed);
-    else
-        sc_ops_weights_pack(sc_model_var(m, l->id), l->k, l->in, l->out, deconv, ob, packed);
-    enum sc_status st = upload(e, packed, (size_t)n, &s->wt[i], &s->bytes, err);
-    free(packed);
-    if (!st)
-        st = upload(e, sc_model_var(m, l->id + 1), (size_t)l->out, &s->shift[i],
-                    &s->bytes, err);
-    if (!st)
-        st = upload(e, sc_model_var(m, l->id + 2), (size_t)l->out, &s->scale[i],
-                    &s->bytes, err);
-    return st;
+    return index >= 0 && index < e->nstyles ? sc_plan_name(e->styles[index]) : NULL;
 }
 
 enum sc_status sc_engine_add_style(struct sc_engine *e, const struct sc_model *m,
@@ -212,20 +141,29 @@ enum sc_status sc_engine_add_style(struct sc_engine *e, const struct sc_model *m
     if (e->nstyles == MAX_STYLES)
         return sc_error_set(err, SC_ERR_ARG, "Cannot load style '%s': at most %d styles "
                             "can be loaded at once.", sc_model_name(m), MAX_STYLES);
-    struct style_gpu *s = &e->styles[e->nstyles];
-    memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", sc_model_name(m));
-    enum sc_status st = SC_OK;
-    for (int i = 0; !st && i < SC_NET_LAYERS; i++)
-        st = upload_layer(e, s, i, m, err);
-    if (st) {
-        for (int i = 0; i < SC_NET_LAYERS; i++) {
-            release(&s->wt[i]);
-            release(&s->shift[i]);
-            release(&s->scale[i]);
-        }
+    struct sc_net *net = NULL;
+    enum sc_status st = sc_model_net(m, &net, err);
+    if (!st)
+        st = sc_engine_add_net(e, net, index, err);
+    sc_net_free(&net);
+    return st;
+}
+
+enum sc_status sc_engine_add_net(struct sc_engine *e, const struct sc_net *net, int *index,
+                                 struct sc_error *err)
+{
+    if (e->nstyles == MAX_STYLES)
+        return sc_error_set(err, SC_ERR_ARG, "Cannot load style '%s': at most %d styles "
+                            "can be loaded at once.", sc_net_name(net), MAX_STYLES);
+    struct sc_plan *p = NULL;
+    enum sc_status st = sc_plan_init(&p, &e->rt, net, err);
+    if (st)
         return st;
-    }
+    /* The next frame places this style's activations too. */
+    if (!e->pending)
+        free_activations(e);
+    e->w = e->h = 0;
+    e->styles[e->nstyles] = p;
     if (index)
         *index = e->nstyles;
     e->nstyles++;
@@ -236,36 +174,38 @@ uint64_t sc_engine_device_bytes(const struct sc_engine *e)
 {
     uint64_t b = e->act_bytes;
     for (int s = 0; s < e->nstyles; s++)
-        b += e->styles[s].bytes;
+        b += sc_plan_weight_bytes(e->styles[s]);
     return b;
 }
 
-/* The buffer sizes a w x h frame needs, in floats: the first layers' full
- * resolution maps dominate; three quarter-resolution maps carry the
- * residual blocks. */
-static void plan_pool(int w, int h, size_t f[NPOOL])
+/* Every style's activations at w x h: the pool buffers each must hold. */
+static enum sc_status plan_pool(struct sc_engine *e, int w, int h, size_t f[SC_PLAN_MAX_SLOTS],
+                                int *n, struct sc_error *err)
 {
-    size_t ow = (size_t)sc_arch_out_size(w), oh = (size_t)sc_arch_out_size(h);
-    size_t w1 = (size_t)sc_ops_same_out(w, 2), h1 = (size_t)sc_ops_same_out(h, 2);
-    size_t q = (ow / 4) * (oh / 4);
-    size_t b = 64 * w1 * h1;
-    if (b < 64 * 4 * q)
-        b = 64 * 4 * q;
-    /* The two large buffers double as Winograd scratch in the residual blocks. */
-    size_t wino = sc_ops_wino_scratch_floats(128, (int)(oh / 4), (int)(ow / 4));
-    f[0] = 32 * ow * oh > wino ? 32 * ow * oh : wino;
-    f[1] = b > wino ? b : wino;
-    f[2] = f[3] = f[4] = 128 * q;
+    memset(f, 0, SC_PLAN_MAX_SLOTS * sizeof *f);
+    *n = 0;
+    enum sc_status st = SC_OK;
+    for (int s = 0; !st && s < e->nstyles; s++) {
+        size_t one[SC_PLAN_MAX_SLOTS] = {0};
+        int k = 0;
+        st = sc_plan_size(e->styles[s], w, h, one, &k, err);
+        for (int i = 0; i < k; i++)
+            f[i] = one[i] > f[i] ? one[i] : f[i];
+        *n = k > *n ? k : *n;
+    }
+    return st;
 }
 
-static enum sc_status check_size(struct sc_engine *e, int w, int h, const size_t f[NPOOL],
+static enum sc_status check_size(struct sc_engine *e, int w, int h, const size_t *f, int n,
                                  struct sc_error *err)
 {
     uint64_t total = (uint64_t)w * h * 3 * 2 * SC_ENGINE_MAX_INFLIGHT +
-                     (uint64_t)w * h * 3 * 4;
-    for (int i = 0; i < NPOOL; i++)
+                     (uint64_t)w * h * 3 * 4, largest = 0;
+    for (int i = 0; i < n; i++) {
         total += f[i] * sizeof(float);
-    uint64_t largest = f[0] * sizeof(float);
+        if (f[i] * sizeof(float) > largest)
+            largest = f[i] * sizeof(float);
+    }
     uint64_t weights = sc_engine_device_bytes(e) - e->act_bytes;
     if (largest > e->rt.max_alloc)
         return sc_error_set(err, SC_ERR_TOO_LARGE, "A %dx%d frame is too large for "
@@ -306,108 +246,31 @@ enum sc_status sc_engine_prepare(struct sc_engine *e, int w, int h, struct sc_er
         return sc_error_set(err, SC_ERR_ARG, "The frame size changed with frames in flight; "
                             "finish them first.");
     free_activations(e);
-    size_t f[NPOOL];
-    plan_pool(w, h, f);
-    enum sc_status st = check_size(e, w, h, f, err);
+    size_t f[SC_PLAN_MAX_SLOTS];
+    int nslots = 0, maxc = 1;
+    enum sc_status st = plan_pool(e, w, h, f, &nslots, err);
+    if (!st)
+        st = check_size(e, w, h, f, nslots, err);
+    for (int s = 0; s < e->nstyles; s++)
+        if (sc_plan_max_norm_channels(e->styles[s]) > maxc)
+            maxc = sc_plan_max_norm_channels(e->styles[s]);
     size_t px = (size_t)w * h;
     for (int i = 0; !st && i < SC_ENGINE_MAX_INFLIGHT; i++) {
         st = alloc(e, px * 3, &e->slot[i].in8, err);
         if (!st)
             st = alloc(e, px * 3, &e->slot[i].out8, err);
     }
-    if (!st) st = alloc(e, px * 3 * sizeof(float), &e->x0, err);
-    if (!st) st = alloc(e, 128 * 2 * sizeof(float), &e->stats, err);
-    for (int i = 0; !st && i < NPOOL; i++) {
-        st = alloc(e, f[i] * sizeof(float), &e->pool[i], err);
-        e->pool_floats[i] = f[i];
-    }
+    if (!st) st = alloc(e, px * 3 * sizeof(float), &e->bufs.x0, err);
+    if (!st) st = alloc(e, (size_t)maxc * 2 * sizeof(float), &e->bufs.stats, err);
+    for (int i = 0; !st && i < nslots; i++)
+        st = alloc(e, f[i] * sizeof(float), &e->bufs.pool[i], err);
     if (st) {
         free_activations(e);
         return st;
     }
     e->w = w;
     e->h = h;
-    e->ow = sc_arch_out_size(w);
-    e->oh = sc_arch_out_size(h);
     return SC_OK;
-}
-
-/* The smallest pool buffer that holds n floats and is none of busy[0..3]. */
-static cl_mem pick(struct sc_engine *e, size_t n, const cl_mem busy[4])
-{
-    int best = -1;
-    for (int i = 0; i < NPOOL; i++) {
-        int used = 0;
-        for (int j = 0; j < 4; j++)
-            used |= busy[j] && busy[j] == e->pool[i];
-        if (!used && e->pool_floats[i] >= n &&
-            (best < 0 || e->pool_floats[i] < e->pool_floats[best]))
-            best = i;
-    }
-    return e->pool[best];
-}
-
-/* One convolution layer: Winograd for 3x3 stride 1, else direct. */
-static enum sc_status run_conv(struct sc_engine *e, const struct style_gpu *s, int i,
-                               cl_mem cur, cl_mem block_in, cl_mem dst, int c, int h,
-                               int w, cl_event *ev, struct sc_error *err)
-{
-    const struct sc_layer *l = &sc_net_layers[i];
-    if (l->kind == SC_LAYER_DECONV)
-        return sc_ops_deconv(&e->rt, &e->k, cur, c, h, w, s->wt[i], dst, l->out, ev, err);
-    if (!s->wino[i])
-        return sc_ops_conv(&e->rt, &e->k, cur, c, h, w, s->wt[i], l->k, l->stride, dst,
-                          l->out, ev, err);
-    size_t need = sc_ops_wino_scratch_floats(c > l->out ? c : l->out, h, w);
-    cl_mem busy[4] = {cur, block_in, dst, NULL};
-    busy[3] = pick(e, need, busy);
-    cl_mem v = busy[3], m = pick(e, need, busy);
-    return sc_ops_conv3x3_wino(&e->rt, &e->k, cur, c, h, w, s->wt[i], v, m, dst, l->out,
-                              ev, err);
-}
-
-/* Where a profiled layer's first or last command records its event. */
-static cl_event *layer_event(struct sc_engine *e, cl_event *slot)
-{
-    if (!e->profiling)
-        return NULL;
-    if (*slot)
-        clReleaseEvent(*slot);
-    *slot = NULL;
-    return slot;
-}
-
-/* Runs the layers on e->x0; returns the buffer with the 3-channel output. */
-static enum sc_status forward(struct sc_engine *e, const struct style_gpu *s,
-                              cl_mem *result, struct sc_error *err)
-{
-    cl_mem cur = e->x0, block_in = NULL;
-    int c = 3, h = e->h, w = e->w;
-    enum sc_status st = SC_OK;
-    for (int i = 0; !st && i < SC_NET_LAYERS; i++) {
-        const struct sc_layer *l = &sc_net_layers[i];
-        int deconv = l->kind == SC_LAYER_DECONV;
-        int nh = deconv ? h * 2 : sc_ops_same_out(h, l->stride);
-        int nw = deconv ? w * 2 : sc_ops_same_out(w, l->stride);
-        if (l->res == SC_RES_BEGIN)
-            block_in = cur;
-        cl_mem busy[4] = {cur, block_in, NULL, NULL};
-        cl_mem dst = pick(e, (size_t)l->out * nh * nw, busy);
-        st = run_conv(e, s, i, cur, block_in, dst, c, h, w,
-                      layer_event(e, &e->ev_start[i]), err);
-        if (!st)
-            st = sc_ops_norm(&e->rt, &e->k, dst, l->out, nh * nw, e->stats, s->shift[i],
-                            s->scale[i], l->relu, l->res == SC_RES_END ? block_in : NULL,
-                            layer_event(e, &e->ev_end[i]), err);
-        if (l->res == SC_RES_END)
-            block_in = NULL;
-        cur = dst;
-        c = l->out;
-        h = nh;
-        w = nw;
-    }
-    *result = cur;
-    return st;
 }
 
 static enum sc_status check_style(struct sc_engine *e, int style, struct sc_error *err)
@@ -421,8 +284,8 @@ static enum sc_status check_style(struct sc_engine *e, int style, struct sc_erro
 /* Uploads on the transfer queue, then runs the network on the kernel
  * queue once the upload's event fires; returns the output buffer. */
 static enum sc_status upload_and_run(struct sc_engine *e, struct slot *k, int style,
-                                     const uint8_t *in, int mirror, cl_mem *result,
-                                     struct sc_error *err)
+                                     const uint8_t *in, int mirror, cl_mem *result, int *ow,
+                                     int *oh, struct sc_error *err)
 {
     size_t n = (size_t)e->w * e->h * 3;
     cl_int rc = clEnqueueWriteBuffer(e->rt.xfer, k->in8, CL_FALSE, 0, n, in, 0, NULL, &k->up);
@@ -430,9 +293,13 @@ static enum sc_status upload_and_run(struct sc_engine *e, struct slot *k, int st
         rc = clEnqueueBarrierWithWaitList(e->rt.queue, 1, &k->up, NULL);
     if (rc != CL_SUCCESS)
         return sc_clrt_fail(&e->rt, err, "Uploading a frame", rc);
+    const struct sc_net_io *nio = sc_plan_io(e->styles[style]);
+    struct sc_io_params io = {nio->bgr, nio->in_range / 255.0f};
     enum sc_status st = sc_ops_rgb8_to_planar(&e->rt, &e->k, k->in8, e->w, e->h, mirror,
-                                             e->x0, err);
-    return st ? st : forward(e, &e->styles[style], result, err);
+                                              &io, e->bufs.x0, err);
+    e->last_style = style;
+    return st ? st : sc_plan_run(e->styles[style], &e->rt, &e->k, &e->bufs, e->profiling,
+                                 result, ow, oh, err);
 }
 
 enum sc_status sc_engine_submit(struct sc_engine *e, int style, const uint8_t *in, int w,
@@ -450,10 +317,13 @@ enum sc_status sc_engine_submit(struct sc_engine *e, int style, const uint8_t *i
     struct slot *k = &e->slot[(e->head + e->pending) % SC_ENGINE_MAX_INFLIGHT];
     release_events(k);
     cl_mem y;
-    struct sc_out_params op = {p->strength, p->keep_colors, p->mirror};
-    st = upload_and_run(e, k, style, in, p->mirror, &y, err);
+    int ow = 0, oh = 0;
+    const struct sc_net_io *nio = sc_plan_io(e->styles[style]);
+    struct sc_out_params op = {p->strength, p->keep_colors, p->mirror,
+                               {nio->bgr, 255.0f / nio->out_range}};
+    st = upload_and_run(e, k, style, in, p->mirror, &y, &ow, &oh, err);
     if (!st)
-        st = sc_ops_planar_to_rgb8(&e->rt, &e->k, y, e->ow, e->oh, k->in8, w, h, &op,
+        st = sc_ops_planar_to_rgb8(&e->rt, &e->k, y, ow, oh, k->in8, w, h, &op,
                                   k->out8, err);
     if (st) {
         clFinish(e->rt.queue);
@@ -516,16 +386,22 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
     if (!st)
         st = sc_engine_prepare(e, w, h, err);
     cl_mem y;
+    int w2 = 0, h2 = 0;
     struct slot *k = &e->slot[e->head];
     if (!st) {
         release_events(k);
-        st = upload_and_run(e, k, style, in, 0, &y, err);
+        st = upload_and_run(e, k, style, in, 0, &y, &w2, &h2, err);
     }
-    size_t n = (size_t)e->ow * e->oh * 3;
-    if (!st && !e->outf)
+    size_t n = (size_t)w2 * h2 * 3;
+    if (!st && e->outf_floats < n) {
+        release(&e->outf);
         st = alloc(e, n * sizeof(float), &e->outf, err);
+        e->outf_floats = st ? 0 : n;
+    }
+    const struct sc_net_io *nio = st ? NULL : sc_plan_io(e->styles[style]);
+    struct sc_io_params io = {nio ? nio->bgr : 0, nio ? 255.0f / nio->out_range : 1};
     if (!st)
-        st = sc_ops_planar_to_f32(&e->rt, &e->k, y, e->ow, e->oh, e->outf, err);
+        st = sc_ops_planar_to_f32(&e->rt, &e->k, y, w2, h2, &io, e->outf, err);
     if (st) {
         clFinish(e->rt.queue);
         clFinish(e->rt.xfer);
@@ -535,24 +411,19 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
                                     out, 0, NULL, NULL);
     if (rc != CL_SUCCESS)
         return sc_clrt_fail(&e->rt, err, "Stylizing a frame", rc);
-    *ow = e->ow;
-    *oh = e->oh;
+    *ow = w2;
+    *oh = h2;
     return SC_OK;
+}
+
+double sc_engine_style_macs(const struct sc_engine *e, int style)
+{
+    return style >= 0 && style < e->nstyles && e->w ? sc_plan_macs(e->styles[style]) : 0;
 }
 
 int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names, int n)
 {
-    int k = 0;
-    for (int i = 0; e->profiling && i < SC_NET_LAYERS && k < n; i++) {
-        cl_ulong t0 = 0, t1 = 0;
-        if (!e->ev_start[i] || !e->ev_end[i] ||
-            clGetEventProfilingInfo(e->ev_start[i], CL_PROFILING_COMMAND_START, sizeof t0,
-                                    &t0, NULL) != CL_SUCCESS ||
-            clGetEventProfilingInfo(e->ev_end[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1,
-                                    NULL) != CL_SUCCESS)
-            return k;
-        ms[k] = t1 > t0 ? (double)(t1 - t0) * 1e-6 : 0.0;
-        names[k++] = layer_names[i];
-    }
-    return k;
+    if (!e->profiling || e->last_style >= e->nstyles)
+        return 0;
+    return sc_plan_times(e->styles[e->last_style], ms, names, n);
 }

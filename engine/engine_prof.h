@@ -4,6 +4,11 @@
 #define SC_ENGINE_PROF_H
 
 #include "engine/engine.h"
+#include "engine/net.h"
+
+/* Uploads a network description as a style (as sc_engine_add_style). */
+enum sc_status sc_engine_add_net(struct sc_engine *e, const struct sc_net *net, int *index,
+                                 struct sc_error *err);
 
 /* Whether the kernels came from the on-disk cache at init. */
 int sc_engine_cache_hit(const struct sc_engine *e);
@@ -12,10 +17,13 @@ int sc_engine_cache_hit(const struct sc_engine *e);
 uint64_t sc_engine_device_bytes(const struct sc_engine *e);
 
 /* The network's raw output as floats 0..1, packed RGB at the full output
- * size (*ow x *oh, which sc_arch_out_size gives); for references and tests. */
+ * size (*ow x *oh, at least w x h); for references and tests. */
 enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *in,
                                  int w, int h, float *out, int *ow, int *oh,
                                  struct sc_error *err);
+
+/* Multiply-adds of one pass of a style at the prepared frame size. */
+double sc_engine_style_macs(const struct sc_engine *e, int style);
 
 /* Per-layer times of the last run in milliseconds (profiling only);
  * returns the number of entries written (at most n). */

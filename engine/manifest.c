@@ -4,183 +4,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #define MAX_DEPTH 16
 
-struct cursor {
-    const char *p, *end, *start;
-    const char *path;
-    struct sc_error *err;
-};
-
-static enum sc_status bad(struct cursor *c, const char *what)
+enum sc_status sc_json_parse(const char *text, size_t len, const char *path, const char *what,
+                             struct json_object **out, struct sc_error *err)
 {
-    return sc_error_set(c->err, SC_ERR_FORMAT,
-                        "%s is not a valid style manifest: %s at byte %ld; "
-                        "download the style again.", c->path, what,
-                        (long)(c->p - c->start));
-}
-
-static void skip_ws(struct cursor *c)
-{
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-}
-
-static int peek(struct cursor *c)
-{
-    skip_ws(c);
-    return c->p < c->end ? (unsigned char)*c->p : -1;
-}
-
-static enum sc_status expect(struct cursor *c, char ch)
-{
-    if (peek(c) != ch) {
-        char what[48];
-        snprintf(what, sizeof what, "expected '%c'", ch);
-        return bad(c, what);
-    }
-    c->p++;
-    return SC_OK;
-}
-
-/* A JSON string into buf; escapes other than \" \\ \/ are rejected, since
- * file names and variable names never need them. */
-static enum sc_status parse_string(struct cursor *c, char *buf, size_t cap)
-{
-    enum sc_status st = expect(c, '"');
-    if (st)
-        return st;
-    size_t n = 0;
-    while (c->p < c->end && *c->p != '"') {
-        char ch = *c->p++;
-        if ((unsigned char)ch < 0x20)
-            return bad(c, "control character in a string");
-        if (ch == '\\') {
-            if (c->p >= c->end || !strchr("\"\\/", *c->p))
-                return bad(c, "unsupported escape in a string");
-            ch = *c->p++;
-        }
-        if (n + 1 >= cap)
-            return bad(c, "string too long");
-        buf[n++] = ch;
-    }
-    if (c->p >= c->end)
-        return bad(c, "unterminated string");
-    c->p++;
-    buf[n] = '\0';
-    return SC_OK;
-}
-
-static enum sc_status parse_int(struct cursor *c, long *out)
-{
-    skip_ws(c);
-    long v = 0;
-    const char *s = c->p;
-    while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-        if (v > 1000000)
-            return bad(c, "number too large");
-        v = v * 10 + (*c->p++ - '0');
-    }
-    if (c->p == s)
-        return bad(c, "expected a non-negative integer");
-    *out = v;
-    return SC_OK;
-}
-
-static enum sc_status skip_value(struct cursor *c, int depth);
-
-/* Calls fn for each member of a JSON object, the cursor on its value. */
-typedef enum sc_status (*member_fn)(struct cursor *c, const char *key, void *ctx);
-
-static enum sc_status parse_object(struct cursor *c, member_fn fn, void *ctx)
-{
-    enum sc_status st = expect(c, '{');
-    if (st)
-        return st;
-    if (peek(c) == '}') {
-        c->p++;
-        return SC_OK;
-    }
-    for (;;) {
-        char key[256];
-        if ((st = parse_string(c, key, sizeof key)) || (st = expect(c, ':')) ||
-            (st = fn(c, key, ctx)))
-            return st;
-        if (peek(c) == '}') {
-            c->p++;
+    *out = NULL;
+    if (len > SC_MANIFEST_MAX_BYTES || memchr(text, '\0', len))
+        return sc_error_set(err, SC_ERR_FORMAT, "%s is not a valid %s: it is too large or "
+                            "holds a NUL byte; %s.", path, what, "download the style again");
+    struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
+    if (!tok)
+        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory reading %s.", path);
+    struct json_object *o = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error je = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (o && je == json_tokener_success) {
+        while (end < len && strchr(" \t\r\n", text[end]))
+            end++;
+        if (end == len && json_object_is_type(o, json_type_object)) {
+            *out = o;
             return SC_OK;
         }
-        if ((st = expect(c, ',')))
-            return st;
     }
-}
-
-static enum sc_status skip_member(struct cursor *c, const char *key, void *ctx)
-{
-    (void)key;
-    return skip_value(c, *(int *)ctx + 1);
-}
-
-static enum sc_status skip_array(struct cursor *c, int depth)
-{
-    c->p++;
-    if (peek(c) == ']') {
-        c->p++;
-        return SC_OK;
-    }
-    for (;;) {
-        enum sc_status st = skip_value(c, depth + 1);
-        if (st)
-            return st;
-        if (peek(c) == ']') {
-            c->p++;
-            return SC_OK;
-        }
-        if ((st = expect(c, ',')))
-            return st;
-    }
-}
-
-static enum sc_status skip_value(struct cursor *c, int depth)
-{
-    if (depth > MAX_DEPTH)
-        return bad(c, "nesting too deep");
-    int ch = peek(c);
-    char tmp[256];
-    if (ch == '{')
-        return parse_object(c, skip_member, &depth);
-    if (ch == '[')
-        return skip_array(c, depth);
-    if (ch == '"')
-        return parse_string(c, tmp, sizeof tmp);
-    const char *s = c->p;
-    while (c->p < c->end && strchr("+-.eE0123456789truefalsn", *c->p))
-        c->p++;
-    return c->p == s ? bad(c, "expected a value") : SC_OK;
-}
-
-static enum sc_status parse_shape(struct cursor *c, struct sc_manifest_var *v)
-{
-    enum sc_status st = expect(c, '[');
-    if (st)
-        return st;
-    v->rank = 0;
-    if (peek(c) == ']') {
-        c->p++;
-        return SC_OK;
-    }
-    for (;;) {
-        if (v->rank == 4)
-            return bad(c, "shape has more than 4 dimensions");
-        if ((st = parse_int(c, &v->dims[v->rank++])))
-            return st;
-        if (peek(c) == ']') {
-            c->p++;
-            return SC_OK;
-        }
-        if ((st = expect(c, ',')))
-            return st;
-    }
+    json_object_put(o);
+    const char *why = !o && je == json_tokener_success ? "unexpected end of text"
+                    : je == json_tokener_continue ? "unexpected end of text"
+                    : je != json_tokener_success ? json_tokener_error_desc(je)
+                    : end < len ? "unexpected text after the end" : "not a JSON object";
+    return sc_error_set(err, SC_ERR_FORMAT, "%s is not a valid %s: %s at byte %zu; download "
+                        "the style again.", path, what, why, end);
 }
 
 /* "Variable" -> 0, "Variable_N" -> N (no leading zeros); -1 otherwise. */
@@ -195,29 +51,39 @@ static int var_id(const char *name)
     return *end || n >= SC_NET_VARS ? -1 : (int)n;
 }
 
-static enum sc_status entry_member(struct cursor *c, const char *key, void *ctx)
+/* One variable's entry: {"filename": "...", "shape": [..]}. */
+static enum sc_status parse_entry(struct json_object *o, const char *name, const char *path,
+                                  struct sc_manifest_var *v, struct sc_error *err)
 {
-    struct sc_manifest_var *v = ctx;
-    if (strcmp(key, "filename") == 0)
-        return parse_string(c, v->filename, sizeof v->filename);
-    if (strcmp(key, "shape") == 0)
-        return parse_shape(c, v);
-    return skip_value(c, 1);
-}
-
-static enum sc_status top_member(struct cursor *c, const char *name, void *ctx)
-{
-    struct sc_manifest *m = ctx;
-    int id = var_id(name);
-    if (id < 0)
-        return sc_error_set(c->err, SC_ERR_FORMAT,
-                            "%s names a variable '%.64s' that the style network "
-                            "does not have; download the style again.", c->path, name);
-    if (m->var[id].present)
-        return sc_error_set(c->err, SC_ERR_FORMAT,
-                            "%s lists '%s' twice; download the style again.", c->path, name);
-    m->var[id].present = 1;
-    return parse_object(c, entry_member, &m->var[id]);
+    struct json_object *f = NULL, *shape = NULL;
+    if (!json_object_is_type(o, json_type_object))
+        return sc_error_set(err, SC_ERR_FORMAT, "%s gives %s an entry that is not an object; "
+                            "download the style again.", path, name);
+    if (json_object_object_get_ex(o, "filename", &f)) {
+        if (!json_object_is_type(f, json_type_string) ||
+            json_object_get_string_len(f) >= (int)sizeof v->filename)
+            return sc_error_set(err, SC_ERR_FORMAT, "%s gives %s a file name that is not a "
+                                "short string; download the style again.", path, name);
+        snprintf(v->filename, sizeof v->filename, "%s", json_object_get_string(f));
+    }
+    if (json_object_object_get_ex(o, "shape", &shape)) {
+        size_t n = json_object_is_type(shape, json_type_array)
+                 ? json_object_array_length(shape) : 99;
+        if (n > 4)
+            return sc_error_set(err, SC_ERR_FORMAT, "%s gives %s a shape that is not a list "
+                                "of at most 4 sizes; download the style again.", path, name);
+        v->rank = (int)n;
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *d = json_object_array_get_idx(shape, i);
+            int64_t x = json_object_get_int64(d);
+            if (!json_object_is_type(d, json_type_int) || x < 0 || x > 1000000)
+                return sc_error_set(err, SC_ERR_FORMAT, "%s gives %s a shape with a size "
+                                    "that is not a small non-negative integer; download the "
+                                    "style again.", path, name);
+            v->dims[i] = (long)x;
+        }
+    }
+    return SC_OK;
 }
 
 static void format_dims(char *buf, size_t n, int rank, const long *d)
@@ -261,18 +127,34 @@ static enum sc_status check_var(const struct sc_manifest_var *v, int id,
     return SC_OK;
 }
 
-enum sc_status sc_manifest_parse(const char *text, size_t len, const char *path,
-                                 struct sc_manifest *m, struct sc_error *err)
+enum sc_status sc_manifest_from_json(struct json_object *root, const char *path,
+                                     struct sc_manifest *m, struct sc_error *err)
 {
     memset(m, 0, sizeof *m);
-    struct cursor c = {text, text + len, text, path, err};
-    enum sc_status st = parse_object(&c, top_member, m);
-    if (st)
-        return st;
-    if (peek(&c) != -1)
-        return bad(&c, "unexpected text after the manifest");
+    enum sc_status st = SC_OK;
+    json_object_object_foreach(root, name, val) {
+        int id = var_id(name);
+        if (id < 0)
+            return sc_error_set(err, SC_ERR_FORMAT,
+                                "%s names a variable '%.64s' that the style network "
+                                "does not have; download the style again.", path, name);
+        m->var[id].present = 1;
+        if ((st = parse_entry(val, name, path, &m->var[id], err)))
+            return st;
+    }
     for (int id = 0; id < SC_NET_VARS; id++)
         if ((st = check_var(&m->var[id], id, path, err)))
             return st;
     return SC_OK;
+}
+
+enum sc_status sc_manifest_parse(const char *text, size_t len, const char *path,
+                                 struct sc_manifest *m, struct sc_error *err)
+{
+    struct json_object *root;
+    enum sc_status st = sc_json_parse(text, len, path, "style manifest", &root, err);
+    if (!st)
+        st = sc_manifest_from_json(root, path, m, err);
+    json_object_put(root);
+    return st;
 }

@@ -1,5 +1,5 @@
 /* manifest.json of a style folder: which file holds each variable, and its
- * shape. Parsing is strict and bounded; nothing here touches the files. */
+ * shape. Parsed with json-c, bounded in size and depth; nothing here touches the files. */
 #ifndef SC_MANIFEST_H
 #define SC_MANIFEST_H
 
@@ -26,5 +26,15 @@ struct sc_manifest {
  * network needs and a plain file name. path names the file in messages. */
 enum sc_status sc_manifest_parse(const char *text, size_t len, const char *path,
                                  struct sc_manifest *m, struct sc_error *err);
+
+/* The same from a parsed JSON object. */
+struct json_object;
+enum sc_status sc_manifest_from_json(struct json_object *root, const char *path,
+                                     struct sc_manifest *m, struct sc_error *err);
+
+/* Parses a JSON object with json-c (depth-limited); what names the kind of
+ * file in the one-sentence error ("style manifest"). */
+enum sc_status sc_json_parse(const char *text, size_t len, const char *path, const char *what,
+                             struct json_object **out, struct sc_error *err);
 
 #endif

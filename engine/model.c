@@ -12,10 +12,15 @@
 
 #include "engine/arch.h"
 #include "engine/manifest_priv.h"
+#include "engine/ml5_priv.h"
+#include "engine/netfile_priv.h"
+
+#include <json-c/json.h>
 
 struct sc_model {
     char name[128];
-    float *var[SC_NET_VARS];   /* sc_arch_var_count(id) floats each */
+    float *var[SC_NET_VARS];   /* ml5: sc_arch_var_count(id) floats each */
+    struct sc_net *net;        /* or a description read from the folder */
 };
 
 enum sc_status sc_model_alloc(const char *name, struct sc_model **out,
@@ -44,10 +49,17 @@ void sc_model_free(struct sc_model **mp)
         return;
     for (int id = 0; id < SC_NET_VARS; id++)
         free(m->var[id]);
+    sc_net_free(&m->net);
     free(m);
 }
 
 const char *sc_model_name(const struct sc_model *m) { return m->name; }
+
+enum sc_status sc_model_net(const struct sc_model *m, struct sc_net **out,
+                            struct sc_error *err)
+{
+    return m->net ? sc_net_copy(m->net, out, err) : sc_ml5_net(m, out, err);
+}
 const float *sc_model_var(const struct sc_model *m, int id) { return m->var[id]; }
 float *sc_model_var_mut(struct sc_model *m, int id) { return m->var[id]; }
 
@@ -149,6 +161,43 @@ static const char *base_name(const char *dir)
     return s ? s + 1 : dir;
 }
 
+static enum sc_status load_net(const char *real, const char *mpath, struct json_object *root,
+                               struct sc_model **out, struct sc_error *err)
+{
+    struct sc_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory reading %s.", mpath);
+    snprintf(m->name, sizeof m->name, "%s", base_name(real));
+    enum sc_status st = sc_netfile_read(root, real, mpath, m->name, &m->net, err);
+    if (st) {
+        free(m);
+        return st;
+    }
+    *out = m;
+    return SC_OK;
+}
+
+static enum sc_status load_ml5(const char *real, const char *mpath, struct json_object *root,
+                               struct sc_model **out, struct sc_error *err)
+{
+    struct sc_manifest *man = malloc(sizeof *man);
+    if (!man)
+        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory reading %s.", mpath);
+    enum sc_status st = sc_manifest_from_json(root, mpath, man, err);
+    struct sc_model *m = NULL;
+    if (!st)
+        st = sc_model_alloc(base_name(real), &m, err);
+    for (int id = 0; !st && id < SC_NET_VARS; id++)
+        st = read_var(real, man->var[id].filename, id, m->var[id], err);
+    free(man);
+    if (st) {
+        sc_model_free(&m);
+        return st;
+    }
+    *out = m;
+    return SC_OK;
+}
+
 enum sc_status sc_model_load(const char *dir, struct sc_model **out,
                              struct sc_error *err)
 {
@@ -164,23 +213,13 @@ enum sc_status sc_model_load(const char *dir, struct sc_model **out,
     enum sc_status st = slurp(mpath, SC_MANIFEST_MAX_BYTES, &text, &len, err);
     if (st)
         return st;
-    struct sc_manifest *man = malloc(sizeof *man);
-    if (!man) {
-        free(text);
-        return sc_error_set(err, SC_ERR_NOMEM, "Out of memory reading %s.", mpath);
-    }
-    st = sc_manifest_parse(text, len, mpath, man, err);
+    struct json_object *root = NULL;
+    st = sc_json_parse(text, len, mpath, "style manifest", &root, err);
     free(text);
-    struct sc_model *m = NULL;
-    if (!st)
-        st = sc_model_alloc(base_name(real), &m, err);
-    for (int id = 0; !st && id < SC_NET_VARS; id++)
-        st = read_var(real, man->var[id].filename, id, m->var[id], err);
-    free(man);
-    if (st) {
-        sc_model_free(&m);
-        return st;
-    }
-    *out = m;
-    return SC_OK;
+    if (!st && sc_netfile_is_net(root))
+        st = load_net(real, mpath, root, out, err);
+    else if (!st)
+        st = load_ml5(real, mpath, root, out, err);
+    json_object_put(root);
+    return st;
 }

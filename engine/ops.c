@@ -8,7 +8,8 @@
 #define LX 16
 #define LY 4
 
-static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
+size_t sc_ops_round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
+#define round_up sc_ops_round_up
 
 int sc_ops_same_out(int n, int stride) { return (n + stride - 1) / stride; }
 
@@ -73,8 +74,11 @@ enum sc_status sc_ops_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
     struct { const char *name; cl_kernel *k; } list[] = {
         {"conv2d", &k->conv}, {"conv9_x16_b8", &k->conv9_b8},
         {"conv9_x16_b3", &k->conv9_b3}, {"conv3s2_c16", &k->conv3s2},
-        {"deconv2x", &k->deconv},
+        {"conv_grouped", &k->conv_grouped}, {"deconv2x", &k->deconv},
+        {"deconv_any", &k->deconv_any},
         {"norm_stats", &k->norm_stats}, {"norm_apply", &k->norm_apply},
+        {"pointwise", &k->pointwise}, {"add2", &k->add2}, {"pad2d", &k->pad2d},
+        {"upsample_nearest", &k->upsample},
         {"rgb8_to_planar", &k->in_rgb8}, {"planar_to_rgb8", &k->out_rgb8},
         {"planar_to_f32", &k->out_f32},
         {"wino_input", &k->wino_in}, {"wino_gemm", &k->wino_gemm},
@@ -96,7 +100,9 @@ enum sc_status sc_ops_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
 
 void sc_ops_kernels_free(struct sc_kernels *k)
 {
-    cl_kernel *all[] = {&k->conv, &k->conv9_b8, &k->conv9_b3, &k->conv3s2, &k->deconv, &k->norm_stats, &k->norm_apply,
+    cl_kernel *all[] = {&k->conv, &k->conv9_b8, &k->conv9_b3, &k->conv3s2,
+                        &k->conv_grouped, &k->deconv, &k->deconv_any, &k->norm_stats,
+                        &k->norm_apply, &k->pointwise, &k->add2, &k->pad2d, &k->upsample,
                         &k->in_rgb8, &k->out_rgb8, &k->out_f32, &k->wino_in,
                         &k->wino_gemm, &k->wino_out};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -107,11 +113,9 @@ void sc_ops_kernels_free(struct sc_kernels *k)
     memset(k, 0, sizeof *k);
 }
 
-/* Sets arguments from a list of (size, pointer) pairs. */
-struct arg { size_t size; const void *ptr; };
-#define ARG(x) {sizeof(x), &(x)}
+#define ARG SC_ARG
 
-static cl_int set_args(cl_kernel k, const struct arg *a, int n)
+static cl_int set_args(cl_kernel k, const struct sc_arg *a, int n)
 {
     for (int i = 0; i < n; i++) {
         cl_int rc = clSetKernelArg(k, (cl_uint)i, a[i].size, a[i].ptr);
@@ -121,10 +125,9 @@ static cl_int set_args(cl_kernel k, const struct arg *a, int n)
     return CL_SUCCESS;
 }
 
-static enum sc_status launch(struct sc_clrt *rt, cl_kernel k, const char *what,
-                             const struct arg *a, int nargs, int dims,
-                             const size_t *gws, const size_t *lws, cl_event *ev,
-                             struct sc_error *err)
+enum sc_status sc_ops_launch(struct sc_clrt *rt, cl_kernel k, const char *what,
+                             const struct sc_arg *a, int nargs, int dims, const size_t *gws,
+                             const size_t *lws, cl_event *ev, struct sc_error *err)
 {
     cl_int rc = set_args(k, a, nargs);
     if (rc == CL_SUCCESS)
@@ -132,124 +135,94 @@ static enum sc_status launch(struct sc_clrt *rt, cl_kernel k, const char *what,
                                     0, NULL, ev);
     return rc == CL_SUCCESS ? SC_OK : sc_clrt_fail(rt, err, what, rc);
 }
+#define launch sc_ops_launch
 
 static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
-                            int c, int h, int w, cl_mem wt, cl_mem out, int oc,
+                            const struct sc_conv_geom *g, cl_mem wt, cl_mem bias, cl_mem out,
                             cl_event *ev, struct sc_error *err)
 {
-    int ob = sc_ops_pack_block(9, 1, oc, 0), px = ob == 3 ? 64 : 16;   /* pixels per item */
-    struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(out), ARG(oc)};
+    int ob = sc_ops_pack_block(9, 1, g->oc, 0), px = ob == 3 ? 64 : 16;   /* pixels per item */
+    struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
+                         ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh), ARG(g->ow)};
     size_t lws[3] = {4, 8, 1};
-    size_t gws[3] = {round_up((size_t)(w + px - 1) / (size_t)px, 4), round_up((size_t)h, 8),
-                     round_up((size_t)oc, (size_t)ob) / (size_t)ob};
-    return launch(rt, ob == 8 ? k->conv9_b8 : k->conv9_b3, "A convolution", a, 7, 3, gws,
+    size_t gws[3] = {round_up((size_t)(g->ow + px - 1) / (size_t)px, 4),
+                     round_up((size_t)g->oh, 8),
+                     round_up((size_t)g->oc, (size_t)ob) / (size_t)ob};
+    return launch(rt, ob == 8 ? k->conv9_b8 : k->conv9_b3, "A convolution", a, 12, 3, gws,
                   lws, ev, err);
 }
 
-enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k,
-                          cl_mem in, int c, int h, int w, cl_mem wt, int ks,
-                          int stride, cl_mem out, int oc, cl_event *ev,
-                          struct sc_error *err)
+enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
+                           const struct sc_conv_geom *g, cl_mem wt, cl_mem bias, cl_mem out,
+                           cl_event *ev, struct sc_error *err)
 {
-    if (ks == 9 && stride == 1)
-        return conv9(rt, k, in, c, h, w, wt, out, oc, ev, err);
-    int oh = sc_ops_same_out(h, stride), ow = sc_ops_same_out(w, stride);
-    int py = sc_ops_same_pad(h, ks, stride), px = sc_ops_same_pad(w, ks, stride);
-    if (ks == 3 && stride == 2) {
-        struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(py), ARG(px),
-                          ARG(out), ARG(oc), ARG(oh), ARG(ow)};
+    if (g->k == 9 && g->stride == 1)
+        return conv9(rt, k, in, g, wt, bias, out, ev, err);
+    if (g->k == 3 && g->stride == 2) {
+        struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
+                             ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh),
+                             ARG(g->ow)};
         size_t lws[3] = {4, 8, 1};
-        size_t gws[3] = {round_up((size_t)(ow + 3) / 4, 4), round_up((size_t)oh, 8),
-                         round_up((size_t)oc, 16) / 16};
-        return launch(rt, k->conv3s2, "A convolution", a, 11, 3, gws, lws, ev, err);
+        size_t gws[3] = {round_up((size_t)(g->ow + 3) / 4, 4), round_up((size_t)g->oh, 8),
+                         round_up((size_t)g->oc, 16) / 16};
+        return launch(rt, k->conv3s2, "A convolution", a, 12, 3, gws, lws, ev, err);
     }
-    struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(ks), ARG(stride),
-                      ARG(py), ARG(px), ARG(out), ARG(oc), ARG(oh), ARG(ow)};
+    struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(g->k),
+                         ARG(g->stride), ARG(bias), ARG(g->py), ARG(g->px), ARG(out),
+                         ARG(g->oc), ARG(g->oh), ARG(g->ow)};
     size_t lws[3] = {LX, LY, 1};
-    size_t gws[3] = {round_up((size_t)ow, LX), round_up((size_t)oh, LY),
-                     round_up((size_t)oc, 8) / 8};
-    return launch(rt, k->conv, "A convolution", a, 13, 3, gws, lws, ev, err);
+    size_t gws[3] = {round_up((size_t)g->ow, LX), round_up((size_t)g->oh, LY),
+                     round_up((size_t)g->oc, 8) / 8};
+    return launch(rt, k->conv, "A convolution", a, 14, 3, gws, lws, ev, err);
 }
 
-enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k,
-                            cl_mem in, int c, int h, int w, cl_mem wt,
-                            cl_mem out, int oc, cl_event *ev, struct sc_error *err)
-{
-    struct arg a[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(wt), ARG(out), ARG(oc)};
-    size_t lws[3] = {4, 8, 1};
-    size_t gws[3] = {round_up((size_t)(w + 1) / 2, 4), round_up((size_t)h, 8),
-                     round_up((size_t)oc, 16) / 16};
-    return launch(rt, k->deconv, "A transposed convolution", a, 7, 3, gws, lws, ev, err);
-}
-
-enum sc_status sc_ops_norm(struct sc_clrt *rt, const struct sc_kernels *k,
-                          cl_mem x, int c, int hw, cl_mem stats, cl_mem shift,
-                          cl_mem scale, int relu, cl_mem residual, cl_event *ev,
-                          struct sc_error *err)
-{
-    size_t lws1 = k->stats_local, gws1 = lws1 * (size_t)c;
-    struct arg a1[] = {ARG(x), ARG(hw), ARG(stats), {lws1 * sizeof(float), NULL}};
-    enum sc_status st = launch(rt, k->norm_stats, "Instance-norm statistics", a1, 4,
-                               1, &gws1, &lws1, NULL, err);
-    if (st)
-        return st;
-    int flags = (relu ? 1 : 0) | (residual ? 2 : 0);
-    struct arg a2[] = {ARG(x), ARG(hw), ARG(stats), ARG(shift), ARG(scale), ARG(flags),
-                       ARG(residual)};
-    size_t lws2[2] = {16, 1};
-    size_t gws2[2] = {round_up(((size_t)hw + 15) / 16, 16), (size_t)c};
-    return launch(rt, k->norm_apply, "Instance normalization", a2, 7, 2, gws2, lws2,
-                  ev, err);
-}
-
-static void pixel_grid(int w, int h, size_t gws[2], size_t lws[2])
-{
-    lws[0] = LX;
-    lws[1] = LY;
-    gws[0] = round_up((size_t)w, LX);
-    gws[1] = round_up((size_t)h, LY);
-}
-
-enum sc_status sc_ops_rgb8_to_planar(struct sc_clrt *rt, const struct sc_kernels *k,
-                                    cl_mem in8, int w, int h, int mirror, cl_mem x,
-                                    struct sc_error *err)
-{
-    struct arg a[] = {ARG(in8), ARG(w), ARG(h), ARG(mirror), ARG(x)};
-    size_t gws[2], lws[2];
-    pixel_grid(w, h, gws, lws);
-    return launch(rt, k->in_rgb8, "Uploading a frame", a, 5, 2, gws, lws, NULL, err);
-}
-
-enum sc_status sc_ops_planar_to_rgb8(struct sc_clrt *rt, const struct sc_kernels *k,
-                                    cl_mem x, int ow, int oh, cl_mem orig8, int w,
-                                    int h, const struct sc_out_params *p, cl_mem out8,
-                                    struct sc_error *err)
-{
-    float strength = p->strength;
-    struct arg a[] = {ARG(x), ARG(ow), ARG(oh), ARG(orig8), ARG(w), ARG(h),
-                      ARG(p->mirror), ARG(strength), ARG(p->keep_colors), ARG(out8)};
-    size_t gws[2], lws[2];
-    pixel_grid(w, h, gws, lws);
-    return launch(rt, k->out_rgb8, "Converting the output", a, 10, 2, gws, lws, NULL, err);
-}
-
-enum sc_status sc_ops_planar_to_f32(struct sc_clrt *rt, const struct sc_kernels *k,
-                                   cl_mem x, int ow, int oh, cl_mem outf,
+enum sc_status sc_ops_conv_grouped(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
+                                   const struct sc_conv_geom *g, int groups, cl_mem wt,
+                                   cl_mem bias, cl_mem out, cl_event *ev,
                                    struct sc_error *err)
 {
-    struct arg a[] = {ARG(x), ARG(ow), ARG(oh), ARG(outf)};
-    size_t gws[2], lws[2];
-    pixel_grid(ow, oh, gws, lws);
-    return launch(rt, k->out_f32, "Converting the output", a, 4, 2, gws, lws, NULL, err);
+    struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
+                         ARG(g->k), ARG(g->stride), ARG(groups), ARG(g->py), ARG(g->px),
+                         ARG(out), ARG(g->oc), ARG(g->oh), ARG(g->ow)};
+    size_t lws[3] = {LX, LY, 1};
+    size_t gws[3] = {round_up((size_t)g->ow, LX), round_up((size_t)g->oh, LY), (size_t)g->oc};
+    return launch(rt, k->conv_grouped, "A grouped convolution", a, 15, 3, gws, lws, ev, err);
+}
+
+enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
+                             const struct sc_conv_geom *g, cl_mem wt, cl_mem bias,
+                             cl_mem out, cl_event *ev, struct sc_error *err)
+{
+    if (g->k == 3 && g->stride == 2 && g->py == 0 && g->px == 0 && g->oh == 2 * g->h &&
+        g->ow == 2 * g->w) {
+        struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
+                             ARG(out), ARG(g->oc)};
+        size_t lws[3] = {4, 8, 1};
+        size_t gws[3] = {round_up((size_t)(g->w + 1) / 2, 4), round_up((size_t)g->h, 8),
+                         round_up((size_t)g->oc, 16) / 16};
+        return launch(rt, k->deconv, "A transposed convolution", a, 8, 3, gws, lws, ev, err);
+    }
+    struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
+                         ARG(g->k), ARG(g->stride), ARG(g->py), ARG(g->px), ARG(out),
+                         ARG(g->oc), ARG(g->oh), ARG(g->ow)};
+    size_t lws[3] = {LX, LY, 1};
+    size_t gws[3] = {round_up((size_t)g->ow, LX), round_up((size_t)g->oh, LY),
+                     round_up((size_t)g->oc, 16) / 16};
+    return launch(rt, k->deconv_any, "A transposed convolution", a, 14, 3, gws, lws, ev, err);
 }
 
 /* ---- Winograd F(4x4, 3x3) ---- */
 
 #define WINO_TP_ALIGN 16
 
+int sc_ops_wino_ocp(int oc)
+{
+    return (int)round_up((size_t)oc, SC_WINO_OCB);
+}
+
 long sc_ops_wino_filter_count(int c, int oc)
 {
-    return 36L * c * oc;
+    return 36L * c * sc_ops_wino_ocp(oc);
 }
 
 void sc_ops_wino_filter(const float *tf, int c, int oc, float *u)
@@ -258,6 +231,8 @@ void sc_ops_wino_filter(const float *tf, int c, int oc, float *u)
         {1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
         {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1},
     };
+    int ocp = sc_ops_wino_ocp(oc);
+    memset(u, 0, (size_t)sc_ops_wino_filter_count(c, oc) * sizeof *u);
     for (int ci = 0; ci < c; ci++)
         for (int o = 0; o < oc; o++) {
             double t[6][3];
@@ -273,42 +248,63 @@ void sc_ops_wino_filter(const float *tf, int c, int oc, float *u)
                     double s = 0;
                     for (int kx = 0; kx < 3; kx++)
                         s += t[i][kx] * g[j][kx];
-                    u[((size_t)(i * 6 + j) * c + ci) * oc + o] = (float)s;
+                    u[((size_t)(i * 6 + j) * c + ci) * ocp + o] = (float)s;
                 }
         }
 }
 
-int sc_ops_wino_tiles_padded(int h, int w)
+int sc_ops_wino_chunk_rows(int cmax, int h, int w)
 {
-    size_t t = (size_t)((h + 3) / 4) * ((w + 3) / 4);
-    return (int)round_up(t, WINO_TP_ALIGN);
+    size_t tx = (size_t)(w + 3) / 4, ty = (size_t)(h + 3) / 4;
+    size_t rows = SC_WINO_MAX_SCRATCH / (36 * (size_t)cmax * tx + 1);
+    return (int)(rows < 1 ? 1 : rows > ty ? ty : rows);
 }
 
-size_t sc_ops_wino_scratch_floats(int c, int h, int w)
+size_t sc_ops_wino_scratch_floats(int cmax, int h, int w)
 {
-    return 36 * (size_t)c * (size_t)sc_ops_wino_tiles_padded(h, w);
+    size_t tx = (size_t)(w + 3) / 4;
+    size_t tp = round_up(tx * (size_t)sc_ops_wino_chunk_rows(cmax, h, w), WINO_TP_ALIGN);
+    return 36 * (size_t)cmax * tp;
 }
 
-enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k,
-                                  cl_mem in, int c, int h, int w, cl_mem u, cl_mem v,
-                                  cl_mem m, cl_mem out, int oc, cl_event *ev,
-                                  struct sc_error *err)
+/* One chunk of tile rows ty0 .. ty0+n-1. */
+static enum sc_status wino_chunk(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
+                                 const struct sc_conv_geom *g, cl_mem u, cl_mem bias,
+                                 cl_mem v, cl_mem m, cl_mem out, int ty0, int n, cl_event *ev,
+                                 struct sc_error *err)
 {
-    int tx = (w + 3) / 4, ty = (h + 3) / 4, tp = sc_ops_wino_tiles_padded(h, w);
-    struct arg a1[] = {ARG(in), ARG(c), ARG(h), ARG(w), ARG(tx), ARG(ty), ARG(tp), ARG(v)};
+    int tx = (g->ow + 3) / 4, tp = (int)round_up((size_t)tx * n, WINO_TP_ALIGN);
+    int ocp = sc_ops_wino_ocp(g->oc);
+    struct sc_arg a1[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(g->py), ARG(g->px),
+                          ARG(ty0), ARG(tx), ARG(n), ARG(tp), ARG(v)};
     size_t l1[3] = {4, 4, 1};
-    size_t g1[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)ty, 4), (size_t)c};
-    enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 8, 3,
+    size_t g1[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)n, 4), (size_t)g->c};
+    enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 11, 3,
                                g1, l1, ev, err);
-    struct arg a2[] = {ARG(u), ARG(v), ARG(c), ARG(oc), ARG(tp), ARG(m)};
+    struct sc_arg a2[] = {ARG(u), ARG(v), ARG(g->c), ARG(ocp), ARG(tp), ARG(m)};
     size_t l2[3] = {WINO_TP_ALIGN / 4, 1, 1};
-    size_t g2[3] = {(size_t)tp / 4, (size_t)oc / SC_WINO_OCB, 36};
+    size_t g2[3] = {(size_t)tp / 4, (size_t)ocp / SC_WINO_OCB, 36};
     if (!st)
         st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
-    struct arg a3[] = {ARG(m), ARG(oc), ARG(tp), ARG(tx), ARG(ty), ARG(h), ARG(w), ARG(out)};
-    size_t g3[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)ty, 4), (size_t)oc};
+    struct sc_arg a3[] = {ARG(m), ARG(ocp), ARG(tp), ARG(ty0), ARG(tx), ARG(n), ARG(g->oh),
+                          ARG(g->ow), ARG(bias), ARG(out)};
+    size_t g3[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)n, 4), (size_t)g->oc};
     if (!st)
-        st = launch(rt, k->wino_out, "A Winograd output transform", a3, 8, 3, g3, l1,
+        st = launch(rt, k->wino_out, "A Winograd output transform", a3, 10, 3, g3, l1,
                     NULL, err);
+    return st;
+}
+
+enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
+                                   const struct sc_conv_geom *g, cl_mem u, cl_mem bias,
+                                   cl_mem v, cl_mem m, cl_mem out, cl_event *ev,
+                                   struct sc_error *err)
+{
+    int ocp = sc_ops_wino_ocp(g->oc), ty = (g->oh + 3) / 4;
+    int rows = sc_ops_wino_chunk_rows(g->c > ocp ? g->c : ocp, g->oh, g->ow);
+    enum sc_status st = SC_OK;
+    for (int ty0 = 0; !st && ty0 < ty; ty0 += rows)
+        st = wino_chunk(rt, k, in, g, u, bias, v, m, out, ty0,
+                        ty - ty0 < rows ? ty - ty0 : rows, ty0 ? NULL : ev, err);
     return st;
 }

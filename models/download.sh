@@ -4,6 +4,12 @@
 #
 # usage: models/download.sh [--dest DIR] [--from DIR] [STYLE...]
 #
+# STYLE may also be johnson (or johnson_candy, johnson_la_muse, johnson_mosaic,
+# johnson_udnie): Johnson's ONNX networks, licensed "free for personal or
+# research use", verified, then converted with `stylecam import` (the
+# program: $STYLECAM_BIN, else stylecam on the PATH, else build/stylecam).
+# With --from, their .onnx files are read from DIR.
+#
 # Exit status: 0 every requested style (and the LICENSE) verified;
 # 1 some style failed; 2 bad usage; 3 the source host could not be reached.
 #
@@ -29,8 +35,9 @@ usage_err() { err "$*"; err "usage: $prog [--dest DIR] [--from DIR] [STYLE...] (
 
 # --- pins ---------------------------------------------------------------------
 repo='' commit='' folder='' license_sum=''
-files=() styles=()
-declare -A style_sum=()
+files=() styles=() onnx_names=()
+onnx_repo='' onnx_commit='' onnx_folder=''
+declare -A style_sum=() onnx_file=() onnx_sum=()
 [ -r "$pins" ] || { err "Cannot read $pins, which lists the styles and their digests; restore it from the stylecam repository."; exit 2; }
 while read -r key rest; do
 	read -r -a w <<<"$rest"
@@ -41,6 +48,10 @@ while read -r key rest; do
 	files) files+=("${w[@]}") ;;
 	license) license_sum=${w[1]} ;;
 	style) styles+=("${w[0]}"); style_sum[${w[0]}]=${w[1]} ;;
+	onnx-repo) onnx_repo=${w[0]} ;;
+	onnx-commit) onnx_commit=${w[0]} ;;
+	onnx-folder) onnx_folder=${w[0]} ;;
+	onnx) onnx_names+=("${w[0]}"); onnx_file[${w[0]}]=${w[1]}; onnx_sum[${w[0]}]=${w[2]} ;;
 	esac
 done <"$pins"
 if [ -z "$repo" ] || [ -z "$commit" ] || [ -z "$license_sum" ] || [ ${#files[@]} -eq 0 ] || [ ${#styles[@]} -eq 0 ]; then
@@ -56,7 +67,7 @@ while [ $# -gt 0 ]; do
 	--dest=*) dest=${1#*=}; shift ;;
 	--from) [ $# -ge 2 ] || usage_err "--from needs a folder."; from=$2; shift 2 ;;
 	--from=*) from=${1#*=}; shift ;;
-	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; say "styles: ${styles[*]}"; exit 0 ;;
+	-h|--help) sed -n '2,25s/^# \{0,1\}//p' "$0"; say "styles: ${styles[*]}"; say "ONNX styles (on request): ${onnx_names[*]}"; exit 0 ;;
 	--) shift; want+=("$@"); break ;;
 	-*) usage_err "Unknown option '$1'." ;;
 	*) want+=("$1"); shift ;;
@@ -64,13 +75,22 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$dest" ] || usage_err "--dest needs a folder."
 is_style() { local t; for t in "${styles[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+is_onnx() { [ -n "${onnx_file[$1]+x}" ]; }
+want_onnx=() ml5_want=()
 for s in "${want[@]+"${want[@]}"}"; do
-	if ! is_style "$s"; then
-		err "Unknown style '$s'; the styles are: ${styles[*]} (give none to get all ${#styles[@]})."
+	if [ "$s" = johnson ]; then
+		want_onnx+=("${onnx_names[@]}")
+	elif is_onnx "$s"; then
+		want_onnx+=("$s")
+	elif ! is_style "$s"; then
+		err "Unknown style '$s'; the styles are: ${styles[*]} (give none to get all ${#styles[@]}), and on request johnson or ${onnx_names[*]}."
 		exit 2
+	else
+		ml5_want+=("$s")
 	fi
 done
-[ ${#want[@]} -gt 0 ] || want=("${styles[@]}")
+want=("${ml5_want[@]+"${ml5_want[@]}"}")
+[ ${#want[@]} -gt 0 ] || [ ${#want_onnx[@]} -gt 0 ] || want=("${styles[@]}")
 # Drop repeated names, keep order.
 declare -A seen=()
 todo=()
@@ -309,12 +329,18 @@ install_style() {
 	installed+=("$s")
 }
 
-install_license
+if [ ${#todo[@]} -gt 0 ]; then
+	install_license
+else
+	ok_license=1
+fi
 i=0
-for s in "${todo[@]}"; do
+for s in "${todo[@]+"${todo[@]}"}"; do
 	i=$((i + 1))
 	install_style "$i" "$s"
 done
+# shellcheck source=models/download_onnx.sh
+[ ${#want_onnx[@]} -eq 0 ] || . "$here/download_onnx.sh"
 
 say "Done: ${#installed[@]} installed, ${#skipped[@]} already present, ${#failed[@]} failed${failed[*]:+ (${failed[*]})}."
 if [ ${#failed[@]} -gt 0 ] || [ $ok_license -ne 1 ]; then

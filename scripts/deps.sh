@@ -11,7 +11,8 @@ run=" meson ninja-build pkg-config gcc libc6-dev python3
       ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 clinfo
       pocl-opencl-icd
       libsdl2-dev libv4l-dev libstb-dev
-      libavformat-dev libavcodec-dev libswscale-dev libavutil-dev"
+      libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
+      libjson-c-dev libprotobuf-c-dev protobuf-c-compiler"
 test=" check ffmpeg xvfb xdotool x11-utils x11-apps imagemagick util-linux
       clang libclang-rt-14-dev curl wget"
 # Debian's PyTorch (CPU), OpenCV with its DNN module, ONNX and NumPy, for

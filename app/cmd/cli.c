@@ -44,6 +44,8 @@ void sc_cli_usage(FILE *out)
           "       stylecam stylize --style NAME [--models DIR] IN OUT\n"
           "       stylecam bench [--style NAME] [--size WxH ...] [--frames N] [--json]\n"
           "       stylecam bench --recorder [--size WxH] [--frames N]\n"
+          "       stylecam import MODEL.onnx NAME [--models DIR] [--channels rgb|bgr]\n"
+          "                [--input-range 255|1] [--output-range 255|1] [--force]\n"
           "\n"
           "  --style NAME          first style (default: the first on the search path)\n"
           "  --models DIR[:DIR]    style folders (else $STYLECAM_MODELS, ./models,\n"

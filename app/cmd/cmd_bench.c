@@ -9,7 +9,6 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "app/record/bench_record.h"
-#include "engine/arch.h"
 #include "engine/engine.h"
 #include "engine/engine_prof.h"
 
@@ -22,6 +21,7 @@ struct size_result {
     const char *layer_names[32];
     int nlayers;
     double device_mb;
+    double macs;          /* of one pass of this style at this size */
 };
 
 static double now_ms(void)
@@ -88,6 +88,7 @@ static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h,
         r->p90 = t[(frames * 9) / 10 < frames ? (frames * 9) / 10 : frames - 1];
         r->nlayers = sc_engine_layer_times(eng, r->layer_ms, r->layer_names, 32);
         r->device_mb = (double)sc_engine_device_bytes(eng) / (1 << 20);
+        r->macs = sc_engine_style_macs(eng, style);
     }
     free(in);
     free(out);
@@ -97,7 +98,7 @@ static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h,
 
 static void print_text(const struct size_result *r, const char *style)
 {
-    double macs = sc_arch_macs(r->w, r->h);
+    double macs = r->macs;
     printf("%dx%d  style %s  %d frames: median %.1f ms (p10 %.1f, p90 %.1f, min %.1f, "
            "max %.1f)  %.2f fps  %.1f GFLOP/s  device memory %.0f MiB\n",
            r->w, r->h, style, r->frames, r->med, r->p10, r->p90, r->min, r->max,
@@ -119,7 +120,7 @@ static void print_json(const struct size_result *r, int n, const char *device,
     printf("\", \"style\": \"%s\", \"first_frame_ms\": %.1f, \"kernel_cache_hit\": %s, "
            "\"results\": [", style, first_frame_ms, cache_hit ? "true" : "false");
     for (int i = 0; i < n; i++) {
-        double macs = sc_arch_macs(r[i].w, r[i].h);
+        double macs = r[i].macs;
         printf("%s\n  {\"w\": %d, \"h\": %d, \"frames\": %d, \"ms_median\": %.3f, "
                "\"ms_p10\": %.3f, \"ms_p90\": %.3f, \"ms_min\": %.3f, \"ms_max\": %.3f, "
                "\"fps\": %.3f, \"gmacs\": %.4f, \"gflops\": %.3f, \"device_mb\": %.1f, "

@@ -53,74 +53,128 @@ static double max_diff(const float *a, const float *b, size_t n)
     return m / scale;
 }
 
-/* Reference correlation, TF SAME padding, filter [k][k][c][oc], planar data. */
-static void ref_conv(const float *in, int c, int h, int w, const float *f, int k, int s,
-                     int oc, float *out)
+/* Reference correlation with zero padding pt, pl before (the output size
+ * gives the rest), filter [k][k][c/g][oc], bias per output channel. */
+static void ref_conv(const float *in, int c, int h, int w, const float *f, const float *bias,
+                     int k, int s, int g, int pt, int pl, int oc, int oh, int ow, float *out)
 {
-    int oh = (h + s - 1) / s, ow = (w + s - 1) / s;
-    int py = (((oh - 1) * s + k - h) > 0 ? ((oh - 1) * s + k - h) : 0) / 2;
-    int px = (((ow - 1) * s + k - w) > 0 ? ((ow - 1) * s + k - w) : 0) / 2;
+    int cg = c / g;
     for (int o = 0; o < oc; o++)
         for (int y = 0; y < oh; y++)
             for (int x = 0; x < ow; x++) {
-                double acc = 0;
-                for (int ci = 0; ci < c; ci++)
+                double acc = bias[o];
+                int c0 = o / (oc / g) * cg;
+                for (int ci = 0; ci < cg; ci++)
                     for (int ky = 0; ky < k; ky++)
                         for (int kx = 0; kx < k; kx++) {
-                            int iy = y * s - py + ky, ix = x * s - px + kx;
+                            int iy = y * s - pt + ky, ix = x * s - pl + kx;
                             if (iy < 0 || iy >= h || ix < 0 || ix >= w)
                                 continue;
-                            acc += in[(ci * h + iy) * w + ix] *
-                                   f[((ky * k + kx) * c + ci) * oc + o];
+                            acc += in[((c0 + ci) * h + iy) * w + ix] *
+                                   f[((ky * k + kx) * cg + ci) * oc + o];
                         }
                 out[(o * oh + y) * ow + x] = (float)acc;
             }
 }
 
-/* Reference transposed conv as the scatter it is the adjoint of:
- * forward stride-2 SAME conv from 2h to h has padding before 0. */
-static void ref_deconv(const float *in, int c, int h, int w, const float *f, int oc,
-                       float *out)
+/* Reference transposed conv as a scatter: in(y, x) adds w(ky, kx) at
+ * (y*s + ky - pt, x*s + kx - pl); filter [k][k][oc][c]. */
+static void ref_deconv(const float *in, int c, int h, int w, const float *f, const float *bias,
+                       int k, int s, int pt, int pl, int oc, int oh, int ow, float *out)
 {
-    int oh = 2 * h, ow = 2 * w;
-    memset(out, 0, sizeof(float) * (size_t)oc * oh * ow);
+    for (int o = 0; o < oc; o++)
+        for (int i = 0; i < oh * ow; i++)
+            out[o * oh * ow + i] = bias[o];
     for (int ci = 0; ci < c; ci++)
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                for (int ky = 0; ky < 3; ky++)
-                    for (int kx = 0; kx < 3; kx++) {
-                        int Y = 2 * y + ky, X = 2 * x + kx;
-                        if (Y >= oh || X >= ow)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) {
+                        int Y = y * s + ky - pt, X = x * s + kx - pl;
+                        if (Y < 0 || X < 0 || Y >= oh || X >= ow)
                             continue;
                         for (int o = 0; o < oc; o++)
                             out[(o * oh + Y) * ow + X] +=
-                                in[(ci * h + y) * w + x] * f[((ky * 3 + kx) * oc + o) * c + ci];
+                                in[(ci * h + y) * w + x] * f[((ky * k + kx) * oc + o) * c + ci];
                     }
+}
+
+static float *rand_floats(size_t n, float scale, unsigned *seed)
+{
+    float *v = malloc(n * 4);
+    for (size_t i = 0; i < n; i++)
+        v[i] = frand(seed) * scale;
+    return v;
+}
+
+/* Padded to 16 as the kernels read it. */
+static cl_mem bias_buf(const float *b, int oc)
+{
+    float pad[4096] = {0};
+    memcpy(pad, b, (size_t)oc * 4);
+    return buf(pad, (oc + 15) / 16 * 16);
+}
+
+/* pt < 0: TF SAME padding (the output ceil(n/s)); else explicit pt = pl,
+ * and pb = pr = pe. */
+static void run_conv_full(int c, int h, int w, int k, int s, int oc, int g, int pt, int pe)
+{
+    unsigned seed = (unsigned)(c * 131 + h * 17 + w * 7 + k + s * 3 + oc + g);
+    int oh, ow, pl;
+    if (pt < 0) {
+        oh = sc_ops_same_out(h, s);
+        ow = sc_ops_same_out(w, s);
+        pt = sc_ops_same_pad(h, k, s);
+        pl = sc_ops_same_pad(w, k, s);
+    } else {
+        pl = pt;
+        oh = (h + pt + pe - k) / s + 1;
+        ow = (w + pl + pe - k) / s + 1;
+    }
+    size_t nin = (size_t)c * h * w, nf = (size_t)k * k * c / g * oc, nout = (size_t)oc * oh * ow;
+    float *in = rand_floats(nin, 100, &seed), *f = rand_floats(nf, 1, &seed);
+    float *bias = rand_floats((size_t)oc, 10, &seed), *ref = malloc(nout * 4),
+          *got = malloc(nout * 4);
+    ref_conv(in, c, h, w, f, bias, k, s, g, pt, pl, oc, oh, ow, ref);
+    int wino = g == 1 && k == 3 && s == 1;
+    int ob = sc_ops_pack_block(k, s, oc, 0);
+    long np = g > 1 ? (long)nf : wino ? sc_ops_wino_filter_count(c, oc)
+            : sc_ops_packed_count(k, c, oc, ob);
+    float *packed = malloc((size_t)np * 4);
+    if (g > 1)
+        memcpy(packed, f, nf * 4);
+    else if (wino)
+        sc_ops_wino_filter(f, c, oc, packed);
+    else
+        sc_ops_weights_pack(f, k, c, oc, 0, ob, packed);
+    struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pl};
+    int cmax = c > sc_ops_wino_ocp(oc) ? c : sc_ops_wino_ocp(oc);
+    size_t scratch = sc_ops_wino_scratch_floats(cmax, oh, ow);
+    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
+           dout = buf(NULL, nout), dv = buf(NULL, scratch), dm = buf(NULL, scratch);
+    struct sc_error err;
+    enum sc_status st = g > 1 ? sc_ops_conv_grouped(&rt, &kern, din, &geo, g, dw, db, dout,
+                                                    NULL, &err)
+                      : wino ? sc_ops_conv3x3_wino(&rt, &kern, din, &geo, dw, db, dv, dm,
+                                                   dout, NULL, &err)
+                      : sc_ops_conv(&rt, &kern, din, &geo, dw, db, dout, NULL, &err);
+    ck_assert_msg(st == SC_OK, "%s", err.msg);
+    get(dout, got, nout);
+    double d = max_diff(ref, got, nout);
+    /* Winograd's transforms (coefficients up to 8) amplify rounding about
+     * tenfold over a direct sum: 7.4e-6 is measured at 128 channels on PoCL,
+     * so allow 5e-5. A wrong tap or transform entry is off by 1e-1 or more. */
+    ck_assert_msg(d < (wino ? 5e-5 : 1e-5), "conv c%d %dx%d k%d s%d oc%d g%d pad %d,%d: "
+                  "max diff %g", c, w, h, k, s, oc, g, pt, pe, d);
+    cl_mem all[] = {din, dw, db, dout, dv, dm};
+    for (int i = 0; i < 6; i++)
+        clReleaseMemObject(all[i]);
+    free(in); free(f); free(bias); free(ref); free(got); free(packed);
 }
 
 static void run_conv_case(int c, int h, int w, int k, int s, int oc)
 {
-    unsigned seed = (unsigned)(c * 131 + h * 17 + w * 7 + k + s * 3 + oc);
-    int oh = sc_ops_same_out(h, s), ow = sc_ops_same_out(w, s);
-    size_t nin = (size_t)c * h * w, nf = (size_t)k * k * c * oc, nout = (size_t)oc * oh * ow;
-    float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
-          *got = malloc(nout * 4);
-    int ob = sc_ops_pack_block(k, s, oc, 0);
-    float *packed = malloc((size_t)sc_ops_packed_count(k, c, oc, ob) * 4);
-    for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 100;
-    for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
-    ref_conv(in, c, h, w, f, k, s, oc, ref);
-    sc_ops_weights_pack(f, k, c, oc, 0, ob, packed);
-    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_ops_packed_count(k, c, oc, ob)),
-           dout = buf(NULL, nout);
-    struct sc_error err;
-    ck_assert_msg(sc_ops_conv(&rt, &kern, din, c, h, w, dw, k, s, dout, oc, NULL, &err) == SC_OK,
-                  "%s", err.msg);
-    get(dout, got, nout);
-    double d = max_diff(ref, got, nout);
-    ck_assert_msg(d < 1e-5, "conv c%d %dx%d k%d s%d oc%d: max diff %g", c, w, h, k, s, oc, d);
-    clReleaseMemObject(din); clReleaseMemObject(dw); clReleaseMemObject(dout);
-    free(in); free(f); free(ref); free(got); free(packed);
+    run_conv_full(c, h, w, k, s, oc, 1, -1, 0);
 }
 
 START_TEST(test_conv_shapes)
@@ -143,30 +197,7 @@ END_TEST
 
 static void run_wino_case(int c, int h, int w, int oc)
 {
-    unsigned seed = (unsigned)(c * 13 + h * 7 + w * 5 + oc);
-    size_t nin = (size_t)c * h * w, nf = 9 * (size_t)c * oc, nout = (size_t)oc * h * w;
-    size_t scratch = sc_ops_wino_scratch_floats(c > oc ? c : oc, h, w);
-    float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
-          *got = malloc(nout * 4), *u = malloc((size_t)sc_ops_wino_filter_count(c, oc) * 4);
-    for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 20;
-    for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
-    ref_conv(in, c, h, w, f, 3, 1, oc, ref);
-    sc_ops_wino_filter(f, c, oc, u);
-    cl_mem din = buf(in, nin), du = buf(u, (size_t)sc_ops_wino_filter_count(c, oc)),
-           dv = buf(NULL, scratch), dm = buf(NULL, scratch), dout = buf(NULL, nout);
-    struct sc_error err;
-    ck_assert_msg(sc_ops_conv3x3_wino(&rt, &kern, din, c, h, w, du, dv, dm, dout, oc, NULL,
-                                     &err) == SC_OK, "%s", err.msg);
-    get(dout, got, nout);
-    double d = max_diff(ref, got, nout);
-    /* Winograd's transforms (coefficients up to 8) amplify rounding about
-     * tenfold over a direct sum: 7.4e-6 is measured at 128 channels on PoCL,
-     * so allow 5e-5. A wrong tap or transform entry is off by 1e-1 or more. */
-    ck_assert_msg(d < 5e-5, "winograd c%d %dx%d oc%d: max diff %g", c, w, h, oc, d);
-    cl_mem all[] = {din, du, dv, dm, dout};
-    for (int i = 0; i < 5; i++)
-        clReleaseMemObject(all[i]);
-    free(in); free(f); free(ref); free(got); free(u);
+    run_conv_full(c, h, w, 3, 1, oc, 1, -1, 0);
 }
 
 START_TEST(test_winograd_shapes)
@@ -175,29 +206,64 @@ START_TEST(test_winograd_shapes)
     run_wino_case(3, 1, 1, 16);     /* a single pixel */
     run_wino_case(32, 17, 23, 32);
     run_wino_case(128, 12, 16, 128);
+    run_wino_case(6, 9, 13, 5);     /* channels not a multiple of 16 */
+    run_conv_full(4, 9, 11, 3, 1, 16, 1, 0, 0);    /* valid: no padding */
+    run_conv_full(4, 9, 11, 3, 1, 8, 1, 2, 1);     /* uneven padding */
+    /* Wide enough to run in chunks of tile rows (scratch over SC_WINO_MAX_SCRATCH). */
+    ck_assert_int_lt(sc_ops_wino_chunk_rows(256, 181, 179), (181 + 3) / 4);
+    run_conv_full(256, 181, 179, 3, 1, 1, 1, 1, 1);
 }
 END_TEST
 
-static void run_deconv_case(int c, int h, int w, int oc)
+/* Any kernel size and stride, explicit padding, groups and depthwise. */
+START_TEST(test_conv_general)
 {
-    unsigned seed = (unsigned)(c * 7 + h * 5 + w * 3 + oc);
-    size_t nin = (size_t)c * h * w, nf = 9 * (size_t)c * oc, nout = (size_t)oc * 4 * h * w;
-    float *in = malloc(nin * 4), *f = malloc(nf * 4), *ref = malloc(nout * 4),
-          *got = malloc(nout * 4), *packed = malloc((size_t)sc_ops_packed_count(3, c, oc, 16) * 4);
-    for (size_t i = 0; i < nin; i++) in[i] = frand(&seed) * 10;
-    for (size_t i = 0; i < nf; i++) f[i] = frand(&seed);
-    ref_deconv(in, c, h, w, f, oc, ref);
-    sc_ops_weights_pack(f, 3, c, oc, 1, sc_ops_pack_block(3, 2, oc, 1), packed);
-    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)sc_ops_packed_count(3, c, oc, 16)),
+    run_conv_full(3, 11, 13, 9, 1, 8, 1, 0, 0);    /* 9x9 valid (after a reflect pad) */
+    run_conv_full(3, 11, 45, 9, 1, 3, 1, 0, 0);
+    run_conv_full(4, 12, 40, 9, 1, 10, 1, 4, 4);
+    run_conv_full(5, 9, 11, 3, 2, 16, 1, 1, 1);    /* ONNX pads 1: not TF's */
+    run_conv_full(5, 10, 12, 3, 2, 7, 1, 0, 0);
+    run_conv_full(3, 9, 10, 5, 1, 4, 1, 2, 2);
+    run_conv_full(4, 9, 10, 1, 1, 6, 1, 0, 0);     /* 1x1 */
+    run_conv_full(3, 9, 10, 7, 3, 5, 1, 3, 2);
+    run_conv_full(6, 9, 10, 3, 1, 4, 2, 1, 1);     /* two groups */
+    run_conv_full(6, 9, 10, 3, 2, 6, 6, 1, 1);     /* depthwise */
+    run_conv_full(4, 7, 9, 3, 1, 8, 4, 1, 1);      /* depthwise, multiplier 2 */
+}
+END_TEST
+
+/* oh, ow from out = (n-1)*s + k - pt - pb. */
+static void run_deconv_full(int c, int h, int w, int oc, int k, int s, int pt, int pb)
+{
+    unsigned seed = (unsigned)(c * 7 + h * 5 + w * 3 + oc + k + pt);
+    int oh = (h - 1) * s + k - pt - pb, ow = (w - 1) * s + k - pt - pb;
+    size_t nin = (size_t)c * h * w, nf = (size_t)k * k * c * oc, nout = (size_t)oc * oh * ow;
+    float *in = rand_floats(nin, 10, &seed), *f = rand_floats(nf, 1, &seed);
+    float *bias = rand_floats((size_t)oc, 5, &seed), *ref = malloc(nout * 4),
+          *got = malloc(nout * 4);
+    long np = sc_ops_packed_count(k, c, oc, 16);
+    float *packed = malloc((size_t)np * 4);
+    ref_deconv(in, c, h, w, f, bias, k, s, pt, pt, oc, oh, ow, ref);
+    sc_ops_weights_pack(f, k, c, oc, 1, sc_ops_pack_block(k, s, oc, 1), packed);
+    struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pt};
+    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
            dout = buf(NULL, nout);
     struct sc_error err;
-    ck_assert_msg(sc_ops_deconv(&rt, &kern, din, c, h, w, dw, dout, oc, NULL, &err) == SC_OK,
+    ck_assert_msg(sc_ops_deconv(&rt, &kern, din, &geo, dw, db, dout, NULL, &err) == SC_OK,
                   "%s", err.msg);
     get(dout, got, nout);
     double d = max_diff(ref, got, nout);
-    ck_assert_msg(d < 1e-5, "deconv c%d %dx%d oc%d: max diff %g", c, w, h, oc, d);
-    clReleaseMemObject(din); clReleaseMemObject(dw); clReleaseMemObject(dout);
-    free(in); free(f); free(ref); free(got); free(packed);
+    ck_assert_msg(d < 1e-5, "deconv c%d %dx%d oc%d k%d s%d pad %d,%d: max diff %g", c, w, h,
+                  oc, k, s, pt, pb, d);
+    clReleaseMemObject(din); clReleaseMemObject(dw); clReleaseMemObject(db);
+    clReleaseMemObject(dout);
+    free(in); free(f); free(bias); free(ref); free(got); free(packed);
+}
+
+/* TF SAME, 3x3 stride 2: out 2n (padding after 1). */
+static void run_deconv_case(int c, int h, int w, int oc)
+{
+    run_deconv_full(c, h, w, oc, 3, 2, 0, 1);
 }
 
 START_TEST(test_deconv_shapes)
@@ -206,11 +272,17 @@ START_TEST(test_deconv_shapes)
     run_deconv_case(4, 4, 6, 8);
     run_deconv_case(2, 1, 1, 3);
     run_deconv_case(5, 6, 9, 20);       /* odd width: a half pair at the end */
+    run_deconv_full(4, 5, 7, 6, 3, 2, 1, 1);       /* PyTorch padding 1: 2n - 1 */
+    run_deconv_full(4, 5, 7, 6, 3, 2, 1, 0);       /* output padding 1: 2n */
+    run_deconv_full(3, 5, 6, 17, 3, 2, 0, -1);     /* Johnson: 2n + 2 */
+    run_deconv_full(3, 4, 5, 5, 4, 2, 1, 1);
+    run_deconv_full(3, 4, 5, 5, 5, 3, 2, 0);
+    run_deconv_full(3, 4, 5, 5, 1, 1, 0, 0);
 }
 END_TEST
 
 static void ref_norm(float *x, int c, int hw, const float *shift, const float *scale,
-                     int relu, const float *res)
+                     double eps, int relu, const float *res)
 {
     for (int ch = 0; ch < c; ch++) {
         double mean = 0, var = 0;
@@ -219,7 +291,7 @@ static void ref_norm(float *x, int c, int hw, const float *shift, const float *s
         for (int i = 0; i < hw; i++) var += (x[ch * hw + i] - mean) * (x[ch * hw + i] - mean);
         var /= hw;
         for (int i = 0; i < hw; i++) {
-            double y = scale[ch] * (x[ch * hw + i] - mean) / sqrt(var + 0.001) + shift[ch];
+            double y = scale[ch] * (x[ch * hw + i] - mean) / sqrt(var + eps) + shift[ch];
             if (relu && y < 0) y = 0;
             if (res) y += res[ch * hw + i];
             x[ch * hw + i] = (float)y;
@@ -240,11 +312,15 @@ static void run_norm_case(int c, int hw, int relu, int with_res, int constant)
     for (int i = 0; i < c; i++) { shift[i] = frand(&seed); scale[i] = frand(&seed) * 2; }
     cl_mem dx = buf(x, n), dres = buf(res, n), dst = buf(NULL, 2 * (size_t)c),
            dsh = buf(shift, (size_t)c), dsc = buf(scale, (size_t)c);
-    ref_norm(x, c, hw, shift, scale, relu, with_res ? res : NULL);
+    float eps = with_res ? 1e-5f : 1e-3f;
+    ref_norm(x, c, hw, shift, scale, eps, relu, with_res ? res : NULL);
     struct sc_error err;
-    ck_assert_msg(sc_ops_norm(&rt, &kern, dx, c, hw, dst, dsh, dsc, relu,
+    cl_mem dy = relu ? buf(NULL, n) : dx;   /* out of place, and in place */
+    ck_assert_msg(sc_ops_norm(&rt, &kern, dx, dy, c, hw, eps, dst, dsh, dsc, relu,
                              with_res ? dres : NULL, NULL, &err) == SC_OK, "%s", err.msg);
-    get(dx, got, n);
+    get(dy, got, n);
+    if (dy != dx)
+        clReleaseMemObject(dy);
     double d = max_diff(x, got, n);
     ck_assert_msg(d < 1e-5, "norm c%d hw%d relu%d res%d const%d: max diff %g", c, hw, relu,
                   with_res, constant, d);
@@ -280,7 +356,8 @@ START_TEST(test_image_kernels)
     cl_mem x = buf(NULL, (size_t)w * h * 3);
     float planar[7 * 5 * 3];
     struct sc_error err;
-    ck_assert(sc_ops_rgb8_to_planar(&rt, &kern, d8, w, h, 1, x, &err) == SC_OK);
+    struct sc_io_params io = {0, 1.0f};
+    ck_assert(sc_ops_rgb8_to_planar(&rt, &kern, d8, w, h, 1, &io, x, &err) == SC_OK);
     get(x, planar, sizeof planar / 4);
     for (int y = 0; y < h; y++)
         for (int px = 0; px < w; px++)
@@ -288,7 +365,7 @@ START_TEST(test_image_kernels)
                 ck_assert_float_eq(planar[(ch * h + y) * w + px],
                                    in[(y * w + (w - 1 - px)) * 3 + ch]);
     /* Strength 0 returns the (mirrored) original exactly. */
-    struct sc_out_params p = {0.0f, 0, 1};
+    struct sc_out_params p = {0.0f, 0, 1, {0, 1.0f}};
     ck_assert(sc_ops_planar_to_rgb8(&rt, &kern, x, w, h, d8, w, h, &p, o8, &err) == SC_OK);
     ck_assert_int_eq(clEnqueueReadBuffer(rt.queue, o8, CL_TRUE, 0, sizeof out, out, 0, NULL,
                                          NULL), CL_SUCCESS);
@@ -296,8 +373,10 @@ START_TEST(test_image_kernels)
         for (int px = 0; px < w; px++)
             for (int ch = 0; ch < 3; ch++)
                 ck_assert_int_eq(out[(y * w + px) * 3 + ch], in[(y * w + w - 1 - px) * 3 + ch]);
-    /* Strength 1: the network's mapping, clamp(127.5 + 150 tanh(x)). */
-    float zero[7 * 5 * 3] = {0};
+    /* Strength 1: the network's output, clamped to 0..255. */
+    float zero[7 * 5 * 3];
+    for (int i = 0; i < w * h * 3; i++)
+        zero[i] = 127.5f;
     cl_mem z = buf(zero, sizeof zero / 4);
     p.strength = 1.0f;
     p.mirror = 0;
@@ -347,5 +426,5 @@ static void teardown(void)
 static const struct sc_test_opts opts = {
     .name = "ops", .setup_once = setup, .teardown_once = teardown,
 };
-SC_TEST_MAIN(&opts, test_conv_shapes, test_deconv_shapes, test_winograd_shapes, test_norm,
-             test_image_kernels, test_build_failure_log)
+SC_TEST_MAIN(&opts, test_conv_shapes, test_deconv_shapes, test_winograd_shapes,
+             test_conv_general, test_norm, test_image_kernels, test_build_failure_log)
