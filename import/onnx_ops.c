@@ -56,6 +56,29 @@ static enum sc_status conv_geometry(struct sc_onnx *x, struct sc_net_layer *l,
     return SC_OK;
 }
 
+/* Emits l with ONNX weights [A][B][k][k] reordered to the description's
+ * [k][k][B][A] (a convolution's A is its output channels, a transposed
+ * one's its input channels), and the bias b if any. */
+static enum sc_status emit_weighted(struct sc_onnx *x, struct sc_net_layer *l,
+                                    const struct sc_onnx_val *w, const struct sc_onnx_val *b,
+                                    const struct sc_onnx_val *in, int na, int nb, int k)
+{
+    float *t = malloc((size_t)w->n * sizeof *t);
+    if (!t)
+        return sc_error_set(x->err, SC_ERR_NOMEM, "Out of memory reading %s.", x->path);
+    for (int a = 0; a < na; a++)
+        for (int c = 0; c < nb; c++)
+            for (int i = 0; i < k * k; i++)
+                t[((long)i * nb + c) * na + a] = w->f ? w->f[((long)a * nb + c) * k * k + i] : 0;
+    l->w = t;
+    l->nw = w->n;
+    l->b = b ? b->f : NULL;
+    l->nb = b ? b->n : 0;
+    enum sc_status st = sc_onnx_emit(x, l, in->layer, -1);
+    free(t);
+    return st;
+}
+
 static enum sc_status op_conv(struct sc_onnx *x, const struct sc_onnx_val *in)
 {
     struct sc_onnx_val *w = sc_onnx_const_input(x, 1, "weights"), *b = sc_onnx_input(x, 2);
@@ -71,21 +94,8 @@ static enum sc_status op_conv(struct sc_onnx *x, const struct sc_onnx_val *in)
     if (l.groups < 1 || (long)cg * l.groups != in_channels(x, in) || (b && (!b->is_const || b->n != oc)))
         return sc_onnx_fail(x, "has weights or a bias that do not fit its %d input channels.",
                             in_channels(x, in));
-    float *t = malloc((size_t)w->n * sizeof *t);
-    if (!t)
-        return sc_error_set(x->err, SC_ERR_NOMEM, "Out of memory reading %s.", x->path);
     /* ONNX [OC][C/g][k][k] -> [k][k][C/g][OC] */
-    for (int o = 0; o < oc; o++)
-        for (int c = 0; c < cg; c++)
-            for (int i = 0; i < k * k; i++)
-                t[((long)i * cg + c) * oc + o] = w->f ? w->f[((long)o * cg + c) * k * k + i] : 0;
-    l.w = t;
-    l.nw = w->n;
-    l.b = b ? b->f : NULL;
-    l.nb = b ? b->n : 0;
-    st = sc_onnx_emit(x, &l, in->layer, -1);
-    free(t);
-    return st;
+    return emit_weighted(x, &l, w, b, in, oc, cg, k);
 }
 
 /* ONNX's split of a transposed convolution's total padding: floor
@@ -155,21 +165,8 @@ static enum sc_status op_deconv(struct sc_onnx *x, const struct sc_onnx_val *in)
     if (sc_onnx_attr_int(x->node, "group", 1) != 1 || c != in_channels(x, in) ||
         (b && (!b->is_const || b->n != oc)))
         return sc_onnx_fail(x, "has groups, weights or a bias stylecam does not run.");
-    float *t = malloc((size_t)w->n * sizeof *t);
-    if (!t)
-        return sc_error_set(x->err, SC_ERR_NOMEM, "Out of memory reading %s.", x->path);
     /* ONNX [C][OC][k][k] -> [k][k][OC][C] */
-    for (int ci = 0; ci < c; ci++)
-        for (int o = 0; o < oc; o++)
-            for (int i = 0; i < k * k; i++)
-                t[((long)i * oc + o) * c + ci] = w->f ? w->f[((long)ci * oc + o) * k * k + i] : 0;
-    l.w = t;
-    l.nw = w->n;
-    l.b = b ? b->f : NULL;
-    l.nb = b ? b->n : 0;
-    st = sc_onnx_emit(x, &l, in->layer, -1);
-    free(t);
-    return st;
+    return emit_weighted(x, &l, w, b, in, c, oc, k);
 }
 
 /* y = x*a[c] + b[c] from scalars or per-channel constants. */
