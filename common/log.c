@@ -1,6 +1,7 @@
 #include "common/log.h"
 #include "common/clock.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@ void sc_log_set_level(enum sc_log_level level)
 
 static void vlog_locked(enum sc_log_level level, const char *fmt, va_list ap)
 {
-    char line[1200];
+    char line[PATH_MAX + 1024];   /* a sentence may name a file by its full path */
     vsnprintf(line, sizeof line, fmt, ap);
     size_t n = strlen(line);
     while (n && line[n - 1] == '\n')
