@@ -8,13 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A constant whose data is there for every element its shape declares;
+ * sc_onnx_fold refuses a node with any other constant input. */
+static int usable(const struct sc_onnx_val *v)
+{
+    return v->n == 0 || (v->is_int ? v->i != NULL : v->f != NULL);
+}
+
+/* Element k; the callers index within n, and a damaged file that gets past
+ * them reads 0 rather than memory that is not the constant's. */
 static int64_t geti(const struct sc_onnx_val *v, long k)
 {
+    if (k < 0 || k >= v->n || !usable(v))
+        return 0;
     return v->is_int ? v->i[k] : sc_onnx_f2i(v->f[k]);
 }
 
 static float getf(const struct sc_onnx_val *v, long k)
 {
+    if (k < 0 || k >= v->n || !usable(v))
+        return 0;
     return v->is_int ? (float)v->i[k] : v->f[k];
 }
 
@@ -420,6 +433,12 @@ enum sc_status sc_onnx_fold(struct sc_onnx *x, int *done)
     if (!a || !a->is_const) {
         *done = 0;
         return SC_OK;
+    }
+    for (size_t k = 0; k < x->node->n_input; k++) {
+        const struct sc_onnx_val *in = sc_onnx_input(x, (int)k);
+        if (in && in->is_const && !usable(in))
+            return sc_onnx_fail(x, "has a constant input without the data its shape "
+                                "declares; the file is damaged.");
     }
     if (strcmp(op, "Identity") == 0 || strcmp(op, "Cast") == 0) {
         int64_t to = sc_onnx_attr_int(x->node, "to", a->is_int ? 7 : 1);
