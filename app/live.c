@@ -322,7 +322,9 @@ int sc_cmd_live(struct sc_app *app)
     memset(&lv, 0, sizeof lv);
     lv.app = app;
     lv.controls = (struct sc_controls){.strength = o->strength, .keep_colors = o->keep_colors,
-                                       .mirror = o->mirror};
+                                       .mirror = o->mirror,
+                                       .stabilize = o->stabilize >= 0 ? o->stabilize
+                                                                      : SC_STAB_DEFAULT};
     lv.batch = o->headless && o->record && o->input && strcmp(o->input, "test") != 0;
     if (o->record && sc_record_path_exists(o->record)) {
         sc_err("%s already exists; stylecam never overwrites a file: choose another name.",

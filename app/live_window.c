@@ -83,6 +83,7 @@ static int handle(struct ui *u, const struct sc_ui_event *ev)
     case SC_UI_PAUSE: c->paused = !c->paused; break;
     case SC_UI_MIRROR: c->mirror = !c->mirror; break;
     case SC_UI_KEEP_COLORS: c->keep_colors = !c->keep_colors; break;
+    case SC_UI_STABILIZE: c->stabilize = (c->stabilize + 1) % 3; break;
     case SC_UI_COMPARE: compare_changed(u, c); break;
     case SC_UI_STRENGTH_UP:
     case SC_UI_STRENGTH_DOWN: {
@@ -118,6 +119,7 @@ static void fill_overlay(struct ui *u)
     ov->infer_h = ps.infer_h;
     ov->keep_colors = c->keep_colors;
     ov->mirror = c->mirror;
+    ov->stabilize = c->stabilize;
     ov->paused = c->paused;
     const struct sc_output_status *rec = sc_process_output(&ps, SC_LIVE_OUT_RECORD);
     ov->recording = sc_live_recording(u->lv, &ps);

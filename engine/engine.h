@@ -48,10 +48,20 @@ const char *sc_engine_style_name(const struct sc_engine *e, int index);
 enum sc_status sc_engine_prepare(struct sc_engine *e, int w, int h,
                                  struct sc_error *err);
 
+/* Temporal stabilization (engine/stab.c): a motion-adaptive denoise of the
+ * camera frame before the network, and a blend of the stylized frame with
+ * the previous output warped by the optical flow between camera frames. */
+enum sc_stabilize { SC_STAB_OFF, SC_STAB_ON, SC_STAB_STRONG };
+#define SC_STAB_DEFAULT SC_STAB_ON
+
 struct sc_run_params {
     float strength;     /* 0..1, 1 = fully stylized */
     int keep_colors;    /* keep the input's colours */
     int mirror;         /* flip the input horizontally */
+    int stabilize;      /* enum sc_stabilize */
+    int reset;          /* drop the stabilizer's history first (a new scene: style
+                           switch, resume from pause, a re-rendered still); the
+                           engine drops it itself on a size or style change */
 };
 
 /* Starts stylizing packed RGB w x h (rows of w*3 bytes) into out (same

@@ -8,6 +8,7 @@ enum {
     OPT_MODELS = 256, OPT_CL_DEVICE, OPT_LIST_CL, OPT_LIST_STYLES, OPT_LIST_DEVICES,
     OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
     OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON, OPT_INFER, OPT_RECORDER, OPT_INFLIGHT,
+    OPT_STABILIZE, OPT_RECORD_QUALITY, OPT_FLICKER,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,9 @@ static const struct option long_opts[] = {
     {"infer-size", required_argument, NULL, OPT_INFER},
     {"recorder", no_argument, NULL, OPT_RECORDER},
     {"in-flight", required_argument, NULL, OPT_INFLIGHT},
+    {"stabilize", required_argument, NULL, OPT_STABILIZE},
+    {"record-quality", required_argument, NULL, OPT_RECORD_QUALITY},
+    {"flicker", no_argument, NULL, OPT_FLICKER},
     {NULL, 0, NULL, 0},
 };
 
@@ -44,6 +48,7 @@ void sc_cli_usage(FILE *out)
           "       stylecam stylize --style NAME [--models DIR] IN OUT\n"
           "       stylecam bench [--style NAME] [--size WxH ...] [--frames N] [--json]\n"
           "       stylecam bench --recorder [--size WxH] [--frames N]\n"
+          "       stylecam bench --flicker [--style NAME] [--size WxH] [--frames N] [--json]\n"
           "       stylecam import MODEL.onnx NAME [--models DIR] [--channels rgb|bgr]\n"
           "                [--input-range 255|1] [--output-range 255|1] [--force]\n"
           "\n"
@@ -69,10 +74,15 @@ void sc_cli_usage(FILE *out)
           "  --mirror              flip horizontally\n"
           "  --record FILE         record the stylized stream (.mkv, or .mp4)\n"
           "  --record-dir DIR      where R and S save clips and snapshots\n"
+          "  --record-quality normal|high|lossless  clip quality (lossless: every pixel\n"
+          "                        kept, RGB H.264 at qp 0; large files)\n"
+          "  --stabilize off|on|strong  steady the picture over time: denoise the camera\n"
+          "                        and blend with the motion-warped previous frame (default on)\n"
           "  -v, --verbose         more messages\n"
           "\n"
           "keys in the window: 1-9 and Left/Right styles, Space pause, F fullscreen,\n"
-          "C compare, M mirror, +/- strength, O keep colours, H overlay, R record,\n"
+          "C compare, M mirror, +/- strength, O keep colours, T stabilize, H overlay,\n"
+          "R record, "
           "S snapshot, Q or Esc quit\n", out);
 }
 
@@ -111,6 +121,18 @@ static int parse_infer(const char *s, struct sc_options *o)
         return s[4] == ':' ? parse_num(s + 5, 1, 240, &o->infer_fps) : -1;
     }
     return parse_size(s, &o->infer_w, &o->infer_h);
+}
+
+static const char *const stabilize_words[] = {"off", "on", "strong", NULL};
+static const char *const quality_words[] = {"normal", "high", "lossless", NULL};
+
+/* The index of s in words, or -1. */
+static int parse_word(const char *s, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (strcmp(s, words[i]) == 0)
+            return i;
+    return -1;
 }
 
 static enum sc_status bad(struct sc_error *err, const char *opt, const char *val,
@@ -182,6 +204,15 @@ static enum sc_status parse_opt(int c, struct sc_options *o, struct sc_error *er
     case OPT_MIRROR: o->mirror = 1; return SC_OK;
     case OPT_RECORD: o->record = optarg; return SC_OK;
     case OPT_RECORD_DIR: o->record_dir = optarg; return SC_OK;
+    case OPT_STABILIZE:
+        if ((o->stabilize = parse_word(optarg, stabilize_words)) < 0)
+            return bad(err, "--stabilize", optarg, "off, on or strong");
+        return SC_OK;
+    case OPT_RECORD_QUALITY:
+        if ((o->record_quality = parse_word(optarg, quality_words)) < 0)
+            return bad(err, "--record-quality", optarg, "normal, high or lossless");
+        return SC_OK;
+    case OPT_FLICKER: o->bench_flicker = 1; return SC_OK;
     case 'v': o->verbose = 1; return SC_OK;
     case 'h': o->cmd = SC_CMD_HELP; return SC_OK;
     case OPT_VERSION: o->cmd = SC_CMD_VERSION; return SC_OK;
@@ -196,6 +227,7 @@ enum sc_status sc_cli_parse(int argc, char **argv, struct sc_options *o,
     memset(o, 0, sizeof *o);
     o->cl_device = -1;
     o->strength = 1.0f;
+    o->stabilize = -1;
     int first = 1;
     if (argc > 1 && strcmp(argv[1], "stylize") == 0) {
         o->cmd = SC_CMD_STYLIZE;

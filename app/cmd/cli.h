@@ -43,6 +43,9 @@ struct sc_options {
     int infer_full;          /* --infer-size full: the camera's size, even on a CPU */
     double infer_fps;        /* the rate auto mode holds (default 24) */
     int inflight;            /* --in-flight N: frames in the engine at once (0 = by device) */
+    int stabilize;           /* --stabilize: enum sc_stabilize; -1 = not given */
+    int record_quality;      /* --record-quality: enum sc_record_quality (0 = normal) */
+    int bench_flicker;       /* --flicker (bench): measure flicker off and on */
     int verbose;             /* -v */
     const char *in, *out;    /* stylize's positional arguments */
 };

@@ -144,7 +144,10 @@ enum sc_status sc_flight_begin(struct sc_process *p, const struct sc_frame *f,
         st = out_buffer(p, k, fl, err);
     if (!st)
         st = net_buffers(p, fl, &in, &out, err);
-    struct sc_run_params rp = {c->strength, c->keep_colors, c->mirror};
+    /* A re-rendered still, a resume or a new style starts a new history, so
+     * a paused frame stays put and styles never smear into each other. */
+    struct sc_run_params rp = {c->strength, c->keep_colors, c->mirror, c->stabilize,
+                               rerender || p->stab_reset || c->style != p->shown_with.style};
     fl->t0 = sc_now_us();
     if (!st)
         st = sc_engine_submit(p->o.engine, c->style, in, fl->net_w, fl->net_h, &rp, out, err);
@@ -155,6 +158,7 @@ enum sc_status sc_flight_begin(struct sc_process *p, const struct sc_frame *f,
     sc_copies_add(SC_COPY_UPLOAD, (size_t)fl->net_w * fl->net_h * 3);
     p->count++;
     p->shown_with = *c;
+    p->stab_reset = 0;
     return SC_OK;
 }
 

@@ -59,7 +59,7 @@ static int same_look(const struct sc_controls *a, const struct sc_controls *b)
 {
     return a->style == b->style && a->strength == b->strength &&
            a->keep_colors == b->keep_colors && a->mirror == b->mirror &&
-           a->refresh == b->refresh;
+           a->stabilize == b->stabilize && a->refresh == b->refresh;
 }
 
 void sc_process_frame_done(struct sc_process *p, double engine_ms)
@@ -99,6 +99,7 @@ static enum sc_status paused(struct sc_process *p, const struct sc_controls *c,
                              struct sc_error *err)
 {
     enum sc_status st = sc_flight_drain(p, err);
+    p->stab_reset = 1;      /* the scene may be another one on resume */
     if (st || !p->last || same_look(c, &p->shown_with))
         return st;
     return sc_flight_begin(p, p->last, c, 1, err);

@@ -21,6 +21,7 @@ struct sc_controls {
     float strength;         /* 0..1 */
     int keep_colors;
     int mirror;
+    int stabilize;          /* enum sc_stabilize */
     int paused;             /* frames are drained but not stylized */
     unsigned refresh;       /* a change makes the paused frame again (compare mode
                                came on and the display wants its original) */

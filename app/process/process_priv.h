@@ -60,6 +60,7 @@ struct sc_process {
     long taken;                         /* camera frames begun (for max_frames) */
     int64_t last_end_us;                /* when the last frame finished */
     struct sc_controls shown_with;      /* settings of the last frame begun */
+    int stab_reset;                     /* the next frame starts the stabilizer afresh */
     int small_w, small_h;               /* network size when smaller (0: full) */
     double fps_t0;
     uint64_t fps_n;

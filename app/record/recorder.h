@@ -13,6 +13,10 @@
 
 struct sc_recorder;
 
+/* --record-quality: normal (H.264 crf 23), high (crf 17), lossless (every
+ * pixel kept: RGB H.264 at qp 0, FFV1 where libx264 is missing). */
+enum sc_record_quality { SC_RECORD_NORMAL, SC_RECORD_HIGH, SC_RECORD_LOSSLESS };
+
 struct sc_recorder_opts {
     const char *path;    /* output file; "*.mp4" = fragmented MP4, anything else
                             Matroska. Never overwritten unless it is empty (a
@@ -27,7 +31,8 @@ struct sc_recorder_opts {
     int slots;           /* queue depth; 0 = 4 */
     int blocking;        /* 1 = push waits for a free slot (batch: nothing lost),
                             0 = push drops the frame when the queue is full */
-    int crf;             /* quality; 0 = 23 */
+    int quality;         /* enum sc_record_quality */
+    int crf;             /* quality; 0 = by quality (23 normal, 17 high) */
     const char *preset;  /* libx264 preset; NULL = "veryfast" */
     const char *encoder; /* NULL = libx264, falling back to mpeg4; else this
                             FFmpeg encoder name (tests, benchmarks) */

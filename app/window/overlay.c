@@ -20,7 +20,7 @@ static const SDL_Color status_yellow = {255, 215, 70, 255};
 static const char *const help_items[] = {
     "Q quit", "1-9 style", "Left/Right prev/next", "Space pause",
     "F fullscreen", "C compare", "M mirror", "+/- strength",
-    "O keep colours", "H hide overlay", "R record", "S snapshot",
+    "O keep colours", "T stabilize", "H hide overlay", "R record", "S snapshot",
 };
 
 void sc_overlay_format_elapsed(double seconds, char out[16])
@@ -61,8 +61,10 @@ int sc_overlay_format_lines(const struct sc_overlay *ov,
         snprintf(net, sizeof net, "   network %dx%d", ov->infer_w, ov->infer_h);
     snprintf(lines[2], SC_OVERLAY_LINE_LEN, "dropped %" PRIu64 "   strength %d%%%s",
              ov->dropped, ov->strength, net);
-    snprintf(lines[3], SC_OVERLAY_LINE_LEN, "keep colours %s   mirror %s",
-             ov->keep_colors ? "on" : "off", ov->mirror ? "on" : "off");
+    static const char *const stab[] = {"off", "on", "strong"};
+    snprintf(lines[3], SC_OVERLAY_LINE_LEN, "keep colours %s   mirror %s   stabilize %s",
+             ov->keep_colors ? "on" : "off", ov->mirror ? "on" : "off",
+             stab[ov->stabilize >= 0 && ov->stabilize <= 2 ? ov->stabilize : 0]);
     return 4;
 }
 

@@ -16,6 +16,7 @@ struct sc_overlay {
     int infer_w, infer_h;   /* the network's size when below the frame's; 0 = full */
     bool keep_colors;       /* the original colours are kept */
     bool mirror;            /* the picture is mirrored */
+    int stabilize;          /* enum sc_stabilize: 0 off, 1 on, 2 strong */
     bool recording;         /* a clip is being recorded: shows a red mark */
     double rec_elapsed_s;   /* how long the clip has been recording */
     char status_msg[256];   /* "" = none; otherwise shown centred even with the panel hidden */
