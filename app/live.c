@@ -152,7 +152,7 @@ static struct sc_output_record_opts record_opts(struct sc_live *lv, const char *
     struct sc_capture_status cs;
     sc_capture_get_status(lv->capture, &cs);
     return (struct sc_output_record_opts){
-        .path = path, .lossless = lv->batch,
+        .path = path, .lossless = lv->batch, .quality = lv->app->opt->record_quality,
         .fps = cs.nominal_fps > 0 ? cs.nominal_fps : lv->app->opt->fps,
         .time_base_num = cs.time_base_num, .time_base_den = cs.time_base_den};
 }
@@ -206,8 +206,10 @@ enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
         sc_engine_free(&eng);
         return st;
     }
-    sc_info("engine: %s, %d frame%s in flight", sc_engine_device_name(eng),
-            sc_engine_inflight(eng), sc_engine_inflight(eng) > 1 ? "s" : "");
+    static const char *const stab[] = {"off", "on", "strong"};
+    sc_info("engine: %s, %d frame%s in flight, stabilize %s", sc_engine_device_name(eng),
+            sc_engine_inflight(eng), sc_engine_inflight(eng) > 1 ? "s" : "",
+            stab[lv->controls.stabilize]);
     pick_infer_size(lv, eng, &po);
     st = sc_process_init(&lv->process, &po, err);
     if (st)

@@ -38,6 +38,19 @@ static void note(struct ui *u, const char *msg)
     u->note_until = sc_now_us() + NOTE_US;
 }
 
+/* T: off, on, strong in turn; said in the log and on screen. */
+static void stabilize_next(struct ui *u, struct sc_controls *c)
+{
+    static const char *const what[] = {
+        "Stabilize off: each frame is stylized on its own.",
+        "Stabilize on: the picture is steadied over time.",
+        "Stabilize strong: the picture is steadied more (slow motion may trail).",
+    };
+    c->stabilize = (c->stabilize + 1) % 3;
+    sc_info("%s", what[c->stabilize]);
+    note(u, what[c->stabilize]);
+}
+
 static void snapshot(struct ui *u)
 {
     const char *dir = sc_live_record_dir(u->lv);
@@ -83,7 +96,7 @@ static int handle(struct ui *u, const struct sc_ui_event *ev)
     case SC_UI_PAUSE: c->paused = !c->paused; break;
     case SC_UI_MIRROR: c->mirror = !c->mirror; break;
     case SC_UI_KEEP_COLORS: c->keep_colors = !c->keep_colors; break;
-    case SC_UI_STABILIZE: c->stabilize = (c->stabilize + 1) % 3; break;
+    case SC_UI_STABILIZE: stabilize_next(u, c); break;
     case SC_UI_COMPARE: compare_changed(u, c); break;
     case SC_UI_STRENGTH_UP:
     case SC_UI_STRENGTH_DOWN: {

@@ -7,6 +7,7 @@
 #include "engine/clrt_priv.h"
 #include "engine/ops_priv.h"
 #include "engine/plan_priv.h"
+#include "engine/stab_priv.h"
 
 #define MAX_STYLES 64
 
@@ -23,6 +24,7 @@ struct sc_engine {
     struct slot slot[SC_ENGINE_MAX_INFLIGHT];
     int head, pending;          /* oldest frame in flight, and how many */
     struct sc_kernels k;
+    struct sc_stab stab;        /* its buffers go with the activations */
     int profiling;
     char label[600];
     struct sc_plan *styles[MAX_STYLES];
@@ -52,6 +54,8 @@ enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opt
                                      err);
     if (!st)
         st = sc_ops_kernels_init(&e->rt, &e->k, err);
+    if (!st)
+        st = sc_stab_init(&e->stab, &e->rt, e->k.prog, opts->profiling, err);
     if (st) {
         sc_engine_free(&e);
         return st;
@@ -97,6 +101,7 @@ static void free_activations(struct sc_engine *e)
     e->outf_floats = 0;
     for (int i = 0; i < SC_PLAN_MAX_SLOTS; i++)
         release(&e->bufs.pool[i]);
+    sc_stab_release(&e->stab);
     e->w = e->h = 0;
     e->act_bytes = 0;
 }
@@ -112,6 +117,7 @@ void sc_engine_free(struct sc_engine **ep)
     if (e->rt.xfer)
         clFinish(e->rt.xfer);
     free_activations(e);
+    sc_stab_free(&e->stab);
     for (int s = 0; s < e->nstyles; s++)
         sc_plan_free(&e->styles[s]);
     sc_ops_kernels_free(&e->k);
@@ -172,7 +178,7 @@ enum sc_status sc_engine_add_net(struct sc_engine *e, const struct sc_net *net, 
 
 uint64_t sc_engine_device_bytes(const struct sc_engine *e)
 {
-    uint64_t b = e->act_bytes;
+    uint64_t b = e->act_bytes + e->stab.bytes;
     for (int s = 0; s < e->nstyles; s++)
         b += sc_plan_weight_bytes(e->styles[s]);
     return b;
@@ -206,7 +212,7 @@ static enum sc_status check_size(struct sc_engine *e, int w, int h, const size_t
         if (f[i] * sizeof(float) > largest)
             largest = f[i] * sizeof(float);
     }
-    uint64_t weights = sc_engine_device_bytes(e) - e->act_bytes;
+    uint64_t weights = sc_engine_device_bytes(e) - e->act_bytes - e->stab.bytes;
     if (largest > e->rt.max_alloc)
         return sc_error_set(err, SC_ERR_TOO_LARGE, "A %dx%d frame is too large for "
                             "OpenCL device '%s': it needs a %llu MiB buffer but the "
@@ -282,10 +288,13 @@ static enum sc_status check_style(struct sc_engine *e, int style, struct sc_erro
 }
 
 /* Uploads on the transfer queue, then runs the network on the kernel
- * queue once the upload's event fires; returns the output buffer. */
+ * queue once the upload's event fires (after the stabilizer's input part
+ * when p asks for it; p NULL: plain); returns the output buffer and the
+ * frame the network read (*orig). */
 static enum sc_status upload_and_run(struct sc_engine *e, struct slot *k, int style,
-                                     const uint8_t *in, int mirror, cl_mem *result, int *ow,
-                                     int *oh, struct sc_error *err)
+                                     const uint8_t *in, const struct sc_run_params *p,
+                                     cl_mem *orig, cl_mem *result, int *ow, int *oh,
+                                     struct sc_error *err)
 {
     size_t n = (size_t)e->w * e->h * 3;
     cl_int rc = clEnqueueWriteBuffer(e->rt.xfer, k->in8, CL_FALSE, 0, n, in, 0, NULL, &k->up);
@@ -293,10 +302,17 @@ static enum sc_status upload_and_run(struct sc_engine *e, struct slot *k, int st
         rc = clEnqueueBarrierWithWaitList(e->rt.queue, 1, &k->up, NULL);
     if (rc != CL_SUCCESS)
         return sc_clrt_fail(&e->rt, err, "Uploading a frame", rc);
+    enum sc_status st = SC_OK;
+    *orig = k->in8;
+    if (p && p->stabilize != SC_STAB_OFF)
+        st = sc_stab_input(&e->stab, &e->rt, k->in8, e->w, e->h, style, p, orig, err);
+    else if (p)
+        sc_stab_skip(&e->stab);
     const struct sc_net_io *nio = sc_plan_io(e->styles[style]);
     struct sc_io_params io = {nio->bgr, nio->in_range / 255.0f};
-    enum sc_status st = sc_ops_rgb8_to_planar(&e->rt, &e->k, k->in8, e->w, e->h, mirror,
-                                              &io, e->bufs.x0, err);
+    if (!st)
+        st = sc_ops_rgb8_to_planar(&e->rt, &e->k, *orig, e->w, e->h, p ? p->mirror : 0,
+                                   &io, e->bufs.x0, err);
     e->last_style = style;
     return st ? st : sc_plan_run(e->styles[style], &e->rt, &e->k, &e->bufs, e->profiling,
                                  result, ow, oh, err);
@@ -316,15 +332,17 @@ enum sc_status sc_engine_submit(struct sc_engine *e, int style, const uint8_t *i
         return st;
     struct slot *k = &e->slot[(e->head + e->pending) % SC_ENGINE_MAX_INFLIGHT];
     release_events(k);
-    cl_mem y;
+    cl_mem y, orig;
     int ow = 0, oh = 0;
     const struct sc_net_io *nio = sc_plan_io(e->styles[style]);
     struct sc_out_params op = {p->strength, p->keep_colors, p->mirror,
                                {nio->bgr, 255.0f / nio->out_range}};
-    st = upload_and_run(e, k, style, in, p->mirror, &y, &ow, &oh, err);
+    st = upload_and_run(e, k, style, in, p, &orig, &y, &ow, &oh, err);
     if (!st)
-        st = sc_ops_planar_to_rgb8(&e->rt, &e->k, y, ow, oh, k->in8, w, h, &op,
+        st = sc_ops_planar_to_rgb8(&e->rt, &e->k, y, ow, oh, orig, w, h, &op,
                                   k->out8, err);
+    if (!st && p->stabilize != SC_STAB_OFF)
+        st = sc_stab_output(&e->stab, &e->rt, k->out8, err);
     if (st) {
         clFinish(e->rt.queue);
         clFinish(e->rt.xfer);
@@ -385,12 +403,12 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
         st = sc_engine_finish(e, err);
     if (!st)
         st = sc_engine_prepare(e, w, h, err);
-    cl_mem y;
+    cl_mem y, orig;
     int w2 = 0, h2 = 0;
     struct slot *k = &e->slot[e->head];
     if (!st) {
         release_events(k);
-        st = upload_and_run(e, k, style, in, 0, &y, &w2, &h2, err);
+        st = upload_and_run(e, k, style, in, NULL, &orig, &y, &w2, &h2, err);
     }
     size_t n = (size_t)w2 * h2 * 3;
     if (!st && e->outf_floats < n) {
@@ -426,4 +444,14 @@ int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **na
     if (!e->profiling || e->last_style >= e->nstyles)
         return 0;
     return sc_plan_times(e->styles[e->last_style], ms, names, n);
+}
+
+int sc_engine_stab_flow(struct sc_engine *e, float *flow, int cap, int *fw, int *fh)
+{
+    return sc_stab_read_flow(&e->stab, &e->rt, flow, cap, fw, fh);
+}
+
+double sc_engine_stab_ms(const struct sc_engine *e)
+{
+    return sc_stab_ms(&e->stab);
 }

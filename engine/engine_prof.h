@@ -30,4 +30,14 @@ double sc_engine_style_macs(const struct sc_engine *e, int style);
 int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names,
                           int n);
 
+/* The stabilizer's last backward flow (engine/stab.c): for each pixel of the
+ * last stabilized frame, where it was in the frame before, at the flow's
+ * resolution (*fw x *fh, half the frame's; x and y pairs,
+ * row-major) in full-resolution pixels; waits for the frames in flight. Returns the floats written, 0
+ * when there is none or cap is short. */
+int sc_engine_stab_flow(struct sc_engine *e, float *flow, int cap, int *fw, int *fh);
+
+/* Device time of the last frame's stabilizer in ms (profiling only), or -1. */
+double sc_engine_stab_ms(const struct sc_engine *e);
+
 #endif

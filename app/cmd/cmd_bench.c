@@ -61,7 +61,7 @@ static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h,
         free(in); free(out); free(t);
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory for %dx%d frames.", w, h);
     }
-    struct sc_run_params p = {1.0f, 0, 0};
+    struct sc_run_params p = {.strength = 1.0f};  /* stabilize off */
     enum sc_status st = SC_OK;
     /* Warm-up: the first runs allocate and let the driver settle. */
     for (int i = 0; !st && i < 2; i++) {
@@ -169,6 +169,8 @@ int sc_cmd_bench(struct sc_app *app)
     const struct sc_options *o = app->opt;
     if (o->bench_recorder)
         return bench_recorder(o);
+    if (o->bench_flicker)
+        return sc_cmd_bench_flicker(app);
     static const int defaults[][2] = {{320, 240}, {640, 480}};
     int nsizes = o->nsizes ? o->nsizes : 2;
     int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 10;

@@ -54,7 +54,8 @@ static int run(struct sc_app *app, struct sc_engine *eng, const uint8_t *in, int
     uint8_t *out = malloc((size_t)w * h * 3);
     if (!out)
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory for a %dx%d image.", w, h);
-    struct sc_run_params p = {o->strength, o->keep_colors, o->mirror};
+    struct sc_run_params p = {.strength = o->strength, .keep_colors = o->keep_colors,
+                              .mirror = o->mirror};
     st = sc_engine_run(eng, idx, in, w, h, &p, out, err);
     if (!st)
         st = sc_image_save(o->out, out, w, h, SC_FILE_REPLACE, err);

@@ -16,6 +16,8 @@ struct sc_app {
 
 int sc_cmd_stylize(struct sc_app *app);
 int sc_cmd_bench(struct sc_app *app);
+/* stylecam bench --flicker (app/cmd/cmd_flicker.c), dispatched by sc_cmd_bench. */
+int sc_cmd_bench_flicker(struct sc_app *app);
 int sc_cmd_live(struct sc_app *app);
 int sc_cmd_list_devices(struct sc_app *app);
 int sc_cmd_list_cl(struct sc_app *app);

@@ -46,7 +46,7 @@ static enum sc_output_ret reconfig(void *priv, int w, int h)
     struct sc_recorder_opts ro = {.path = r->path, .w = w, .h = h, .fps = r->o.fps,
                                   .time_base_num = r->o.time_base_num,
                                   .time_base_den = r->o.time_base_den,
-                                  .blocking = r->o.lossless};
+                                  .blocking = r->o.lossless, .quality = r->o.quality};
     struct sc_error err;
     if (sc_recorder_init(&r->rec, &ro, &err) != SC_OK) {
         r->rec = NULL;
@@ -56,7 +56,12 @@ static enum sc_output_ret reconfig(void *priv, int w, int h)
     }
     r->w = w;
     r->h = h;
-    sc_info("recording to %s", r->path);
+    if (r->o.quality == SC_RECORD_HIGH)
+        sc_info("recording to %s (high quality)", r->path);
+    else if (r->o.quality == SC_RECORD_LOSSLESS)
+        sc_info("recording to %s (lossless: every pixel kept)", r->path);
+    else
+        sc_info("recording to %s", r->path);
     return SC_OUTPUT_MORE;
 }
 

@@ -14,6 +14,7 @@ struct sc_output_record_opts {
     double fps;             /* nominal rate; 0 = the recorder's default */
     int time_base_num;      /* the source's time base (a video file); 0 = capture times */
     int time_base_den;
+    int quality;            /* enum sc_record_quality (--record-quality) */
 };
 
 extern const struct sc_output_driver sc_output_record;

@@ -6,9 +6,9 @@
 
 #include "common/status.h"
 
-/* Encodes `frames` synthetic w x h frames (made before timing starts) with
- * the default recorder settings into a temporary .mkv, which is removed, and
- * prints the rate to out. Returns SC_OK or the recorder's error (also printed). */
+/* Encodes `frames` synthetic w x h frames (made before timing starts) at
+ * each --record-quality (normal, high, lossless) into a temporary .mkv,
+ * which is removed, and prints the rate and bit rate of each to out. Returns SC_OK or the recorder's error (also printed). */
 enum sc_status sc_record_bench(int w, int h, int frames, FILE *out);
 
 #endif

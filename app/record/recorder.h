@@ -1,8 +1,9 @@
 /* Recording stylized frames to a video file on a thread of its own.
  * The processing thread pushes frames (a copy into a preallocated slot,
  * never a wait unless asked for); the encoder thread converts, encodes
- * (H.264 via libx264, else a fallback) and writes Matroska or MP4 laid out
- * so that a crash or a full disk leaves a playable file. */
+ * (H.264 via libx264, else a fallback; see --record-quality below) and
+ * writes Matroska or MP4 laid out so that a crash or a full disk leaves a
+ * playable file. */
 #ifndef SC_RECORDER_H
 #define SC_RECORDER_H
 
@@ -13,8 +14,10 @@
 
 struct sc_recorder;
 
-/* --record-quality: normal (H.264 crf 23), high (crf 17), lossless (every
- * pixel kept: RGB H.264 at qp 0, FFV1 where libx264 is missing). */
+/* --record-quality: normal (H.264 4:2:0, crf 23), high (crf 17, a slower
+ * preset), lossless (every RGB pixel kept, any size: RGB H.264 at qp 0;
+ * where libx264 is missing FFV1 in Matroska, PNG frames in MP4). Without
+ * libx264 normal and high are MPEG-4 part 2 at quantizer 4 and 2. */
 enum sc_record_quality { SC_RECORD_NORMAL, SC_RECORD_HIGH, SC_RECORD_LOSSLESS };
 
 struct sc_recorder_opts {
@@ -32,8 +35,9 @@ struct sc_recorder_opts {
     int blocking;        /* 1 = push waits for a free slot (batch: nothing lost),
                             0 = push drops the frame when the queue is full */
     int quality;         /* enum sc_record_quality */
-    int crf;             /* quality; 0 = by quality (23 normal, 17 high) */
-    const char *preset;  /* libx264 preset; NULL = "veryfast" */
+    int crf;             /* libx264 rate factor; 0 = by quality (23 normal, 17
+                            high, lossless: qp 0) */
+    const char *preset;  /* libx264 preset; NULL = by quality */
     const char *encoder; /* NULL = libx264, falling back to mpeg4; else this
                             FFmpeg encoder name (tests, benchmarks) */
 };

@@ -1,5 +1,6 @@
 /* The command line: what each option sets, and the sentence a bad value gets. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,7 @@ START_TEST(test_bad_values_name_the_range)
         {"--bogus", "--help"},
         {"stray", "Unexpected argument 'stray'"},
         {"stylize --style candy in.png", "stylize needs"},
+        {"--record-quality best", "Invalid --record-quality 'best': expected normal, high or lossless."},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ck_assert_msg(parse(cases[i].args) == -1, "%s was accepted", cases[i].args);
@@ -108,6 +110,14 @@ START_TEST(test_live_options)
     ck_assert_int_eq(o.inflight, 2);
     ck_assert_int_eq(o.frames, 9);
     ck_assert_str_eq(o.record, "a.mkv");
+    ck_assert_int_eq(o.record_quality, 0);   /* normal unless asked */
+    const char *words[] = {"normal", "high", "lossless"};
+    for (int i = 0; i < 3; i++) {
+        char args[64];
+        snprintf(args, sizeof args, "--record a.mkv --record-quality %s", words[i]);
+        ck_assert_int_eq(parse(args), 0);
+        ck_assert_int_eq(o.record_quality, i);
+    }
 }
 END_TEST
 

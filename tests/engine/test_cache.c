@@ -25,7 +25,7 @@ static int run_once(void)
     ck_assert(sc_model_init_sketch(&m, &err) == SC_OK);
     ck_assert(sc_engine_add_style(e, m, NULL, &err) == SC_OK);
     sc_model_free(&m);
-    struct sc_run_params p = {1.0f, 0, 0};
+    struct sc_run_params p = {.strength = 1.0f};
     ck_assert_msg(sc_engine_run(e, 0, frame, 64, 48, &p, out, &err) == SC_OK, "%s", err.msg);
     sc_engine_free(&e);
     return hit;

@@ -26,7 +26,7 @@ START_TEST(test_two_in_flight)
     ck_assert(sc_engine_add_style(e, m, NULL, &err) == SC_OK);
     sc_model_free(&m);
     static uint8_t in[4][N], ref[4][N], out[4][N];
-    struct sc_run_params p = {0.8f, 0, 1};
+    struct sc_run_params p = {.strength = 0.8f, .mirror = 1};
     for (int i = 0; i < 4; i++) {
         fill(in[i], i);
         ck_assert_msg(sc_engine_run(e, 0, in[i], W, H, &p, ref[i], &err) == SC_OK, "%s", err.msg);

@@ -53,7 +53,7 @@ START_TEST(test_round_trip_runs_the_same)
     static uint8_t in[W * H * 3], oa[W * H * 3], ob[W * H * 3];
     for (int i = 0; i < W * H * 3; i++)
         in[i] = (uint8_t)(i * 31 % 251);
-    struct sc_run_params p = {1, 0, 0};
+    struct sc_run_params p = {.strength = 1};
     ck_assert(sc_engine_run(e, ia, in, W, H, &p, oa, &err) == SC_OK);
     ck_assert(sc_engine_run(e, ib, in, W, H, &p, ob, &err) == SC_OK);
     ck_assert(memcmp(oa, ob, sizeof oa) == 0);
@@ -124,7 +124,7 @@ START_TEST(test_switching_families)
     static uint8_t in[W * H * 3], ra[W * H * 3], rb[W * H * 3], got[W * H * 3];
     for (int i = 0; i < W * H * 3; i++)
         in[i] = (uint8_t)(i * 29 % 253);
-    struct sc_run_params p = {1, 0, 0};
+    struct sc_run_params p = {.strength = 1};
     ck_assert(sc_engine_run(alone_a, a, in, W, H, &p, ra, &err) == SC_OK);
     ck_assert_msg(sc_engine_run(alone_b, b, in, W, H, &p, rb, &err) == SC_OK, "%s", err.msg);
     ck_assert(memcmp(ra, rb, sizeof ra) != 0);

@@ -39,4 +39,7 @@ summary_frames() { sed -n 's/^stylecam: \([0-9]*\) frames in .*/\1/p' "$LOG" | t
 # "Saved PATH (S s, N frames" from the log: prints "S N".
 saved_stats() { sed -n 's/^stylecam: Saved .* (\([0-9.]*\) s, \([0-9]*\) frames.*/\1 \2/p' "$LOG" | tail -n 1; }
 # The path stylecam said it records to.
-recording_path() { sed -n 's/^stylecam: recording to \(.*\)$/\1/p' "$LOG" | tail -n 1; }
+recording_path() {
+    sed -n 's/^stylecam: recording to \(.*\)$/\1/p' "$LOG" | sed 's/ (high quality)$\| (lossless: .*)$//' |
+        tail -n 1
+}

@@ -49,7 +49,7 @@ int rt_probe(const char *path, struct rt_probe *p)
     static char out[1 << 20];
     char cmd[1400];
     snprintf(cmd, sizeof cmd, "ffprobe -v error -count_frames -select_streams v:0 "
-             "-show_entries stream=codec_name,width,height,nb_frames,nb_read_frames:"
+             "-show_entries stream=codec_name,pix_fmt,width,height,nb_frames,nb_read_frames:"
              "format=duration -of default=nw=1 '%s'", path);
     if (sc_test_sh(cmd, out, sizeof out) != 0) {
         fprintf(stderr, "ffprobe failed: %s\n", out);
@@ -57,6 +57,7 @@ int rt_probe(const char *path, struct rt_probe *p)
     }
     for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
         if (sscanf(l, "codec_name=%31s", p->codec) == 1) continue;
+        if (sscanf(l, "pix_fmt=%31s", p->pix_fmt) == 1) continue;
         if (sscanf(l, "width=%d", &p->w) == 1) continue;
         if (sscanf(l, "height=%d", &p->h) == 1) continue;
         if (sscanf(l, "nb_read_frames=%ld", &p->frames) == 1) continue;

@@ -18,6 +18,7 @@ void rt_record_small(const char *path, const char *encoder, int n);
 /* ffprobe facts about the first video stream. Missing values are -1 / "". */
 struct rt_probe {
     char codec[32];
+    char pix_fmt[32];
     int w, h;
     long frames;          /* decoded frame count (-count_frames) */
     long nb_frames;       /* frame count stored in the container, -1 if none */

@@ -9,7 +9,8 @@
  *   "held <n> <first_pts_us> <last_pts_us>"
  * and waits to be killed without closing the file: what a SIGKILL then
  * loses is only what the recorder keeps in memory, whatever the load.
- * Usage: record_child FILE W H MAX_FRAMES [hold] */
+ * lossless: records at --record-quality lossless.
+ * Usage: record_child FILE W H MAX_FRAMES [hold] [lossless] */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +48,20 @@ static void wait_written(struct sc_recorder *rec, int n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 && !(argc == 6 && strcmp(argv[5], "hold") == 0)) {
-        fprintf(stderr, "usage: record_child FILE W H MAX_FRAMES [hold]\n");
+    int hold = 0, lossless = 0, bad = argc < 5;
+    for (int i = 5; i < argc; i++) {
+        if (strcmp(argv[i], "hold") == 0)
+            hold = 1;
+        else if (strcmp(argv[i], "lossless") == 0)
+            lossless = 1;
+        else
+            bad = 1;
+    }
+    if (bad) {
+        fprintf(stderr, "usage: record_child FILE W H MAX_FRAMES [hold] [lossless]\n");
         return 2;
     }
-    int w = atoi(argv[2]), h = atoi(argv[3]), max = atoi(argv[4]), hold = argc == 6;
+    int w = atoi(argv[2]), h = atoi(argv[3]), max = atoi(argv[4]);
     struct sigaction sa = {.sa_handler = on_term};
     sigaction(SIGTERM, &sa, NULL);
 
@@ -63,7 +73,8 @@ int main(int argc, char **argv)
 
     struct sc_error err;
     struct sc_recorder *rec;
-    struct sc_recorder_opts o = {.path = argv[1], .w = w, .h = h, .fps = 30, .blocking = hold};
+    struct sc_recorder_opts o = {.path = argv[1], .w = w, .h = h, .fps = 30, .blocking = hold,
+                                 .quality = lossless ? SC_RECORD_LOSSLESS : SC_RECORD_NORMAL};
     if (sc_recorder_init(&rec, &o, &err) != SC_OK) {
         fprintf(stderr, "%s\n", err.msg);
         free(pics);

@@ -111,3 +111,10 @@ decode_clean() {
     _out=$(ffmpeg -nostdin -v error -i "$1" -enc_time_base -1 -f null - 2>&1)
     [ -z "$_out" ] || fail "ffmpeg reports errors decoding $1: $_out"
 }
+
+# awk_check EXPR ARGS...: fails unless the awk condition holds for $1..$n.
+awk_check() {
+    expr=$1
+    shift
+    echo "$*" | awk "{ exit !($expr) }"
+}

@@ -140,9 +140,3 @@ diff_pixels() {
     compare -metric AE "$1" "$2" null: 2>&1 | cut -d' ' -f1
 }
 
-# awk_check EXPR ARGS...: fails unless the awk condition holds for $1..$n.
-awk_check() {
-    expr=$1
-    shift
-    echo "$*" | awk "{ exit !($expr) }"
-}
