@@ -25,7 +25,7 @@ START_TEST(keys_map_to_actions)
         {SDLK_EQUALS, SC_UI_STRENGTH_UP}, {SDLK_KP_PLUS, SC_UI_STRENGTH_UP},
         {SDLK_MINUS, SC_UI_STRENGTH_DOWN}, {SDLK_KP_MINUS, SC_UI_STRENGTH_DOWN},
         {SDLK_o, SC_UI_KEEP_COLORS}, {SDLK_h, SC_UI_OVERLAY}, {SDLK_r, SC_UI_RECORD},
-        {SDLK_s, SC_UI_SNAPSHOT},
+        {SDLK_s, SC_UI_SNAPSHOT}, {SDLK_d, SC_UI_DOWNLOAD},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int bound;
@@ -107,7 +107,10 @@ START_TEST(panel_lines)
     ck_assert_str_eq(lines[0], "candy   PAUSED");
     ck_assert_str_eq(lines[1], "24.0 fps   engine 31.2 ms   latency 80 ms");
     ck_assert_str_eq(lines[2], "dropped 7   strength 65%");
-    ck_assert_str_eq(lines[3], "keep colours on   mirror off");
+    ck_assert_str_eq(lines[3], "keep colours on   mirror off   stabilize off");
+    ov.stabilize = 2;
+    sc_overlay_format_lines(&ov, lines);
+    ck_assert_str_eq(lines[3], "keep colours on   mirror off   stabilize strong");
     ov.infer_w = 320;   /* the network runs below the frame's size */
     ov.infer_h = 240;
     sc_overlay_format_lines(&ov, lines);
