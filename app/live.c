@@ -1,9 +1,11 @@
 /* stylecam (live): sets the pipeline up, runs a loop, tears it down. */
 #include "app/live.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "app/capture/v4l2.h"
 #include "app/output/copies.h"
@@ -71,7 +73,12 @@ static enum sc_status open_source(struct sc_live *lv, struct sc_error *err)
             req.w = req.h = 0;   /* a file keeps its own size */
     } else if (o->device) {
         req.spec = o->device;
+    } else if (lv->settings.camera[0] && access(lv->settings.camera, F_OK) == 0) {
+        req.spec = lv->settings.camera;     /* the one chosen with --device last time */
     } else if (sc_v4l2_default_device(dev, sizeof dev, err) == SC_OK) {
+        if (lv->settings.camera[0])
+            sc_info("The remembered camera %s is not there; opening %s instead.",
+                    lv->settings.camera, dev);
         req.spec = dev;
     } else {
         sc_warn("No camera was found; showing the built-in test scene instead (use "
@@ -115,6 +122,18 @@ static enum sc_status load_styles(struct sc_live *lv, struct sc_engine *eng,
         if (want && strcmp(want, s->list[i].name) == 0)
             lv->controls.style = lv->nstyles;
         snprintf(lv->style_names[lv->nstyles++], 128, "%s", s->list[i].name);
+    }
+    /* The remembered style, unless --style named one. */
+    const char *kept = lv->settings.style;
+    if (!want && kept[0] && lv->nstyles > 0) {
+        int i = 0;
+        while (i < lv->nstyles && strcmp(lv->style_names[i], kept) != 0)
+            i++;
+        if (i < lv->nstyles)
+            lv->controls.style = i;
+        else
+            sc_info("The style '%s' used last time is no longer installed; starting with "
+                    "'%s'.", kept, lv->style_names[0]);
     }
     return SC_OK;
 }
@@ -286,6 +305,84 @@ int sc_live_toggle_record(struct sc_live *lv)
     return 0;
 }
 
+/* ---- settings remembered by window sessions ---- */
+
+/* Reads the settings once, and the options given on the command line win. */
+static void settings_read(struct sc_live *lv)
+{
+    const struct sc_options *o = lv->app->opt;
+    struct sc_settings *s = &lv->settings;
+    struct sc_error err;
+    sc_settings_clear(s);
+    if (sc_settings_path(lv->settings_path, sizeof lv->settings_path,
+                         lv->app->env->config_home, &err) != SC_OK) {
+        sc_warn("%s", err.msg);
+        lv->settings_path[0] = '\0';
+        return;
+    }
+    if (sc_settings_load(s, lv->settings_path, &err) != SC_OK)
+        sc_warn("%s", err.msg);     /* s is cleared: the defaults */
+    struct sc_controls *c = &lv->controls;
+    if (!o->strength_given && s->strength != SC_SETTING_UNSET)
+        c->strength = (float)s->strength / 100.0f;
+    if (!o->keep_colors && s->keep_colors != SC_SETTING_UNSET)
+        c->keep_colors = s->keep_colors;
+    if (!o->mirror && s->mirror != SC_SETTING_UNSET)
+        c->mirror = s->mirror;
+    if (o->stabilize < 0 && s->stabilize != SC_SETTING_UNSET)
+        c->stabilize = s->stabilize;
+    /* The style is matched once the styles are loaded (load_styles), the
+     * camera when the source opens (open_source). */
+    static const char *const stab[] = {"off", "on", "strong"};
+    sc_debug("settings: strength %d%%, keep colours %s, mirror %s, stabilize %s, style %s, "
+             "window %dx%d%s (%s, then the command line)", (int)lroundf(c->strength * 100),
+             c->keep_colors ? "on" : "off", c->mirror ? "on" : "off",
+             stab[c->stabilize >= 0 && c->stabilize <= 2 ? c->stabilize : 0],
+             o->style ? o->style : s->style[0] ? s->style : "(the first)",
+             s->window_w > 0 ? s->window_w : 0, s->window_h > 0 ? s->window_h : 0,
+             s->fullscreen == 1 ? " fullscreen" : "", lv->settings_path);
+}
+
+/* What the session ended with: the controls, the camera chosen with
+ * --device, the window (sc_live_window_closing). Written whole. */
+static void settings_write(struct sc_live *lv)
+{
+    const struct sc_options *o = lv->app->opt;
+    struct sc_settings *s = &lv->settings;
+    const struct sc_controls *c = &lv->controls;
+    if (!lv->settings_path[0] || lv->nstyles == 0)
+        return;     /* the session never started: nothing was used */
+    snprintf(s->style, sizeof s->style, "%s", lv->style_names[c->style]);
+    s->strength = (int)lroundf(c->strength * 100);
+    s->keep_colors = !!c->keep_colors;
+    s->mirror = !!c->mirror;
+    s->stabilize = c->stabilize;
+    if (o->device && !o->input)
+        snprintf(s->camera, sizeof s->camera, "%s", o->device);
+    struct sc_error err;
+    if (sc_settings_save(s, lv->settings_path, &err) != SC_OK)
+        sc_warn("%s", err.msg);
+    else
+        sc_debug("settings saved to %s", lv->settings_path);
+}
+
+void sc_live_window_opts(const struct sc_live *lv, struct sc_window_opts *wo)
+{
+    const struct sc_settings *s = &lv->settings;
+    *wo = (struct sc_window_opts){.title = "stylecam"};
+    if (s->window_w > 0 && s->window_h > 0) {
+        wo->w = s->window_w;
+        wo->h = s->window_h;
+    }
+    wo->fullscreen = s->fullscreen == 1;
+}
+
+void sc_live_window_closing(struct sc_live *lv, const struct sc_window *win)
+{
+    sc_window_size(win, &lv->settings.window_w, &lv->settings.window_h);
+    lv->settings.fullscreen = sc_window_fullscreen(win);
+}
+
 void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t)
 {
     struct sc_copies c;
@@ -338,6 +435,9 @@ int sc_cmd_live(struct sc_app *app)
                "--headless to stylize without a window.");
         return 1;
     }
+    sc_settings_clear(&lv.settings);
+    if (!o->headless)
+        settings_read(&lv);     /* headless and batch runs take options alone */
     install_signals();
     int rc;
     if (o->headless) {
@@ -352,5 +452,7 @@ int sc_cmd_live(struct sc_app *app)
         rc = sc_live_run_window(&lv);   /* the window opens first, then starts */
     }
     stop(&lv);
+    if (!o->headless)
+        settings_write(&lv);
     return rc;
 }

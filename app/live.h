@@ -11,6 +11,8 @@
 #include "app/cmd/commands.h"
 #include "app/output/display.h"
 #include "app/process/process.h"
+#include "app/window/window.h"
+#include "common/settings.h"
 
 #define SC_LIVE_MAX_STYLES 64
 
@@ -30,6 +32,8 @@ struct sc_live {
     int batch;                             /* a file recorded as fast as it decodes */
     uint64_t rec_order;                    /* the last R's order to the processing thread */
     int rec_asked;                         /* what it asked: 1 record, 0 stop */
+    struct sc_settings settings;           /* remembered (window sessions); main thread */
+    char settings_path[PATH_MAX];          /* "" = none read, none written */
 };
 
 /* Set from the SIGINT/SIGTERM handler: every loop checks it. */
@@ -56,6 +60,11 @@ int sc_live_recording(const struct sc_live *lv, const struct sc_process_status *
 /* Main thread: starts or stops a recording (R); returns 0 or -1 with the
  * sentence logged. */
 int sc_live_toggle_record(struct sc_live *lv);
+
+/* Main thread, window sessions: the window as it was left last time (size,
+ * fullscreen) into wo, and, before the window closes, what to remember of it. */
+void sc_live_window_opts(const struct sc_live *lv, struct sc_window_opts *wo);
+void sc_live_window_closing(struct sc_live *lv, const struct sc_window *win);
 
 /* The copies each stage made (debug builds), at debug level. */
 void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t);

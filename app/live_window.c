@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/live.h"
+#include "app/download/download.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "app/record/paths.h"
@@ -30,6 +31,14 @@ struct ui {
     char note[256];
     int64_t note_until;
     char seen[1024];                /* the processing thread's last message, once shown */
+    struct sc_download *dl;         /* D's background download (NULL: none yet) */
+    int dl_handed;                  /* its installed styles handed to the processing thread */
+    uint64_t dl_order;              /* the add-style order not done yet (0: none) */
+    char dl_name[64];               /* that order's style */
+    int dl_notes;                   /* its lines logged so far */
+    int dl_told;                    /* its end was said */
+    int shown_style;                /* the style last logged */
+    int hint_logged;                /* the D hint was said on the console */
 };
 
 static void note(struct ui *u, const char *msg)
@@ -80,6 +89,107 @@ static void compare_changed(struct ui *u, struct sc_controls *c)
         c->refresh++;
 }
 
+/* ---- D: the painting styles downloaded in the background ---- */
+
+/* Only the built-in sketch is there: the overlay says what D does. */
+static int only_builtin(const struct sc_live *lv)
+{
+    return lv->nstyles == 1 && strcmp(lv->style_names[0], SC_BUILTIN_SKETCH) == 0;
+}
+
+/* Where D installs: the first folder of --models or STYLECAM_MODELS (so
+ * that the styles stay on this session's search path), else
+ * $XDG_DATA_HOME/stylecam/models. */
+static void download_dest(const struct sc_live *lv, char dest[PATH_MAX])
+{
+    const char *list = lv->app->opt->models && lv->app->opt->models[0]
+                           ? lv->app->opt->models : lv->app->env->models;
+    if (list[0])
+        snprintf(dest, PATH_MAX, "%.*s", (int)strcspn(list, ":"), list);
+    else
+        sc_download_default_dest(lv->app->env, dest);
+}
+
+static void download_start(struct ui *u)
+{
+    if (u->dl) {
+        struct sc_download_progress p;
+        sc_download_get(u->dl, &p);
+        if (!p.finished) {
+            note(u, "The styles are downloading already.");
+            return;
+        }
+        sc_download_free(&u->dl);   /* D again after a failure: try again */
+    }
+    char dest[PATH_MAX];
+    download_dest(u->lv, dest);
+    struct sc_download_opts o = {.dest = dest, .env = u->lv->app->env};
+    struct sc_error err;
+    if (sc_download_start(&u->dl, &o, &err) != SC_OK) {
+        sc_err("%s", err.msg);
+        note(u, err.msg);
+        return;
+    }
+    u->dl_handed = u->dl_notes = u->dl_told = 0;
+    sc_info("Downloading the painting styles into %s (the live view goes on).", dest);
+}
+
+/* Each style verified and installed is handed to the processing thread,
+ * one at a time; when its order is done the style joins the keys. */
+static void download_poll(struct ui *u)
+{
+    struct sc_live *lv = u->lv;
+    if (!u->dl)
+        return;
+    char line[1024];
+    int is_error;
+    while (sc_download_note(u->dl, u->dl_notes, line, &is_error) == 0) {
+        u->dl_notes++;
+        sc_log(is_error ? SC_LOG_ERROR : SC_LOG_INFO, "download: %s", line);
+    }
+    struct sc_process_status ps;
+    sc_process_get_status(lv->process, &ps);
+    if (u->dl_order && ps.orders_done >= u->dl_order) {
+        u->dl_order = 0;
+        if (ps.styles > lv->nstyles && lv->nstyles < SC_LIVE_MAX_STYLES) {
+            snprintf(lv->style_names[lv->nstyles++], 128, "%s", u->dl_name);
+            sc_info("style '%s' added as %d of %d", u->dl_name, lv->nstyles, lv->nstyles);
+        }
+    }
+    char name[64], dir[PATH_MAX];
+    if (!u->dl_order && lv->nstyles < SC_LIVE_MAX_STYLES &&
+        sc_download_installed(u->dl, u->dl_handed, name, dir) == 0) {
+        int known = 0;      /* already loaded from elsewhere on the search path */
+        for (int i = 0; i < lv->nstyles; i++)
+            known |= strcmp(lv->style_names[i], name) == 0;
+        uint64_t n = known ? 0 : sc_process_add_style(lv->process, dir);
+        if (known)
+            u->dl_handed++;
+        if (n) {
+            u->dl_order = n;
+            u->dl_handed++;
+            snprintf(u->dl_name, sizeof u->dl_name, "%s", name);
+        }
+    }
+    struct sc_download_progress p;
+    sc_download_get(u->dl, &p);
+    u->ov.download = !p.finished;
+    u->ov.download_frac = p.bytes_total > 0 ? (float)p.bytes_done / (float)p.bytes_total : 0;
+    sc_download_format(&p, 0, u->ov.download_line, sizeof u->ov.download_line);
+    if (p.finished && !u->dl_order && !u->dl_told &&
+        sc_download_installed(u->dl, u->dl_handed, name, dir) != 0) {
+        u->dl_told = 1;
+        char msg[256];
+        if (p.exit_status)
+            snprintf(msg, sizeof msg, "%.200s%s", p.message,
+                     only_builtin(lv) ? " Press D to try again." : "");
+        else
+            snprintf(msg, sizeof msg, "The painting styles are ready: 1-9 or Left/Right "
+                     "pick them.");
+        note(u, msg);
+    }
+}
+
 /* Applies one action; returns 1 to quit. */
 static int handle(struct ui *u, const struct sc_ui_event *ev)
 {
@@ -106,7 +216,12 @@ static int handle(struct ui *u, const struct sc_ui_event *ev)
     }
     case SC_UI_RECORD: sc_live_toggle_record(u->lv); break;
     case SC_UI_SNAPSHOT: snapshot(u); break;
+    case SC_UI_DOWNLOAD: download_start(u); return 0;
     default: return 0;
+    }
+    if (c->style != u->shown_style) {
+        u->shown_style = c->style;
+        sc_info("style %d of %d: %s", c->style + 1, n, u->lv->style_names[c->style]);
     }
     sc_process_set_controls(u->lv->process, c);
     return 0;
@@ -154,6 +269,14 @@ static void fill_overlay(struct ui *u)
     else if (!u->shown)
         msg = "Stylizing the first frame...";
     snprintf(ov->status_msg, sizeof ov->status_msg, "%.255s", msg);
+    download_poll(u);
+    snprintf(ov->hint, sizeof ov->hint, "%s", only_builtin(u->lv) && !ov->download
+             ? "Only the built-in sketch style is installed: press D to download the "
+               "painting styles" : "");
+    if (ov->hint[0] && !u->hint_logged) {
+        u->hint_logged = 1;
+        sc_info("%s.", ov->hint);
+    }
 }
 
 /* Shows a new frame if one came (*fresh = 1): the only place the textures
@@ -257,7 +380,8 @@ int sc_live_run_window(struct sc_live *lv)
     memset(&u, 0, sizeof u);
     u.lv = lv;
     struct sc_error err;
-    struct sc_window_opts wo = {.title = "stylecam"};
+    struct sc_window_opts wo;
+    sc_live_window_opts(lv, &wo);
     if (sc_window_init(&u.win, &wo, &err) != SC_OK) {
         sc_err("%s", err.msg);
         return 1;
@@ -268,9 +392,12 @@ int sc_live_run_window(struct sc_live *lv)
         return started == 1;
     }
     sc_mailbox_set_notify(lv->mailbox, wake_window, u.win);
+    u.shown_style = lv->controls.style;
     int rc = loop(&u);
+    sc_download_free(&u.dl);        /* cut short: a part stays to resume, nothing half-installed */
     sc_mailbox_set_notify(lv->mailbox, NULL, NULL);   /* no wake after the window */
     sc_live_log_copies(lv, &u.tally);
+    sc_live_window_closing(lv, u.win);
     sc_window_free(&u.win);
     return rc;
 }

@@ -32,6 +32,8 @@ int main(int argc, char **argv)
     struct sc_options opt;
     if (argc > 1 && strcmp(argv[1], "import") == 0)
         exit(sc_cmd_import(argc - 1, argv + 1));
+    if (argc > 1 && strcmp(argv[1], "download") == 0)
+        exit(sc_cmd_download(argc - 1, argv + 1));
     struct sc_error err;
     sc_error_clear(&err);
     /* 2: a bad command line or setting; commands return 1 on failure. */

@@ -14,7 +14,12 @@ struct sc_env {
     char data_home[PATH_MAX];    /* $XDG_DATA_HOME or ~/.local/share */
     char videos_dir[PATH_MAX];   /* $XDG_VIDEOS_DIR or ~/Videos */
     char cache_dir[PATH_MAX];    /* $XDG_CACHE_HOME/stylecam or ~/.cache/stylecam */
+    char config_home[PATH_MAX];  /* $XDG_CONFIG_HOME (absolute) or ~/.config */
     int has_display;             /* DISPLAY or WAYLAND_DISPLAY set */
+    char models_url[1024];       /* STYLECAM_MODELS_URL, "" = the pinned upstream */
+    char license_url[1024];      /* STYLECAM_LICENSE_URL, "" = derived from the above */
+    int download_timeout;        /* STYLECAM_DOWNLOAD_TIMEOUT seconds, default 20 */
+    int download_retries;        /* STYLECAM_DOWNLOAD_RETRIES, default 3 */
 };
 
 /* Fills env; returns SC_OK, or SC_ERR_ARG with one sentence in err when a

@@ -205,7 +205,7 @@ enum sc_status sc_model_load(const char *dir, struct sc_model **out,
     struct stat sb;
     if (!realpath(dir, real) || stat(real, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return sc_error_set(err, SC_ERR_NOT_FOUND, "The style folder %s %s; check the "
-                            "path or download the styles with models/download.sh.", dir,
+                            "path or download the styles with 'stylecam download'.", dir,
                             errno == ENOENT || errno == 0 ? "does not exist" : "cannot be opened");
     snprintf(mpath, sizeof mpath, "%s/manifest.json", real);
     char *text = NULL;

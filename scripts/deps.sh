@@ -11,10 +11,14 @@ run=" meson ninja-build pkg-config gcc libc6-dev python3
       ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 clinfo
       pocl-opencl-icd
       libsdl2-dev libv4l-dev libstb-dev
+      libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core libx11-dev
       libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
-      libjson-c-dev libprotobuf-c-dev protobuf-c-compiler"
+      libjson-c-dev libprotobuf-c-dev protobuf-c-compiler
+      libcurl4-openssl-dev libssl-dev
+      scdoc librsvg2-bin bash-completion"
 test=" check ffmpeg xvfb xdotool x11-utils x11-apps imagemagick util-linux
-      clang libclang-rt-14-dev curl wget"
+      clang libclang-rt-14-dev curl wget
+      desktop-file-utils appstream dpkg-dev debhelper lintian man-db"
 # Debian's PyTorch (CPU), OpenCV with its DNN module, ONNX and NumPy, for
 # /usr/bin/python3: about 700 MB.
 bench=" python3 python3-numpy python3-torch python3-opencv python3-onnx"

@@ -200,6 +200,7 @@ static enum sc_status parse_opt(int c, struct sc_options *o, struct sc_error *er
         if (parse_num(optarg, 0, 100, &v))
             return bad(err, "--strength", optarg, "a percentage from 0 to 100");
         o->strength = (float)(v / 100.0);
+        o->strength_given = 1;
         return SC_OK;
     case OPT_KEEP_COLORS: o->keep_colors = 1; return SC_OK;
     case OPT_MIRROR: o->mirror = 1; return SC_OK;

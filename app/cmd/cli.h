@@ -33,7 +33,8 @@ struct sc_options {
     const char *input;       /* --input FILE|test */
     int headless;            /* --headless */
     long frames;             /* --frames N; 0 = unlimited */
-    float strength;          /* --strength 0..100 as 0..1 */
+    float strength;          /* --strength 0..100 as 0..1 (default 1) */
+    int strength_given;      /* --strength was given (it overrides the remembered one) */
     int keep_colors;         /* --keep-colors */
     int mirror;              /* --mirror */
     const char *record;      /* --record FILE */

@@ -24,5 +24,7 @@ int sc_cmd_list_cl(struct sc_app *app);
 int sc_cmd_list_styles(struct sc_app *app);
 /* stylecam import: argv from "import" on, parsed here. */
 int sc_cmd_import(int argc, char **argv);
+/* stylecam download: argv from "download" on, parsed here. */
+int sc_cmd_download(int argc, char **argv);
 
 #endif

@@ -110,5 +110,5 @@ enum sc_status sc_styles_unknown(const struct sc_styles *s, const char *name,
                               s->list[i].name);
     return sc_error_set(err, SC_ERR_NOT_FOUND, "Unknown style '%s'; the styles found "
                         "are: %s (run 'stylecam --list-styles' to see where they come "
-                        "from, or models/download.sh to get more).", name, names);
+                        "from, or 'stylecam download' to get more).", name, names);
 }

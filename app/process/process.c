@@ -3,6 +3,7 @@
  * outputs fanout.c's. */
 #include "app/process/process_priv.h"
 #include "common/clock.h"
+#include "engine/model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,27 @@ static void publish_outputs(struct sc_process *p, uint64_t orders_done)
     pthread_mutex_unlock(&p->lock);
 }
 
+/* The add-style order: the model is read and uploaded here, between
+ * frames (nothing is in flight); a failure is a message, the pipeline goes
+ * on. */
+static void add_style(struct sc_process *p, const char *dir)
+{
+    struct sc_model *m = NULL;
+    struct sc_error err;
+    enum sc_status st = sc_model_load(dir, &m, &err);
+    if (!st)
+        st = sc_engine_add_style(p->o.engine, m, NULL, &err);
+    sc_model_free(&m);
+    if (st) {
+        sc_warn("%s", err.msg);
+        sc_process_message(p, err.msg);
+    }
+    int n = sc_engine_style_count(p->o.engine);
+    pthread_mutex_lock(&p->lock);
+    p->status.styles = n;
+    pthread_mutex_unlock(&p->lock);
+}
+
 /* Takes the controls and carries out the orders (with no frame in flight,
  * so that the outputs may change); returns 1 to terminate. */
 static int take_orders(struct sc_process *p, struct sc_controls *c, enum sc_status *st,
@@ -46,10 +68,14 @@ static int take_orders(struct sc_process *p, struct sc_controls *c, enum sc_stat
         return t;
     *st = sc_flight_drain(p, err);
     for (int i = 0; i < n; i++) {
-        if (o[i].attach)
+        if (o[i].style_dir) {
+            add_style(p, o[i].style_dir);
+            free(o[i].style_dir);
+        } else if (o[i].attach) {
             sc_fanout_attach(p, o[i].id, o[i].drv, o[i].priv);
-        else
+        } else {
             sc_fanout_detach(p, o[i].id);
+        }
     }
     publish_outputs(p, (uint64_t)n);
     return t;
@@ -193,6 +219,7 @@ enum sc_status sc_process_init(struct sc_process **out, const struct sc_process_
     p->controls = o->controls;
     p->small_w = o->infer_w;
     p->small_h = o->infer_h;
+    p->status.styles = sc_engine_style_count(o->engine);
     pthread_mutex_init(&p->lock, NULL);
     /* Attached before the thread runs, so the very first frame reaches them. */
     for (int i = 0; i < o->noutputs; i++)
@@ -220,9 +247,12 @@ void sc_process_free(struct sc_process **pp)
     pthread_join(p->thread, NULL);
     /* Orders the thread never took: their outputs are closed here. */
     pthread_mutex_lock(&p->lock);
-    for (int i = 0; i < p->norders; i++)
-        if (p->orders[i].attach)
+    for (int i = 0; i < p->norders; i++) {
+        if (p->orders[i].style_dir)
+            free(p->orders[i].style_dir);
+        else if (p->orders[i].attach)
             p->orders[i].drv->close(p->orders[i].priv, NULL, 0);
+    }
     p->norders = 0;
     pthread_mutex_unlock(&p->lock);
     sc_engine_free(&p->o.engine);
@@ -248,6 +278,17 @@ uint64_t sc_process_attach(struct sc_process *p, int id, const struct sc_output_
 uint64_t sc_process_detach(struct sc_process *p, int id)
 {
     return post(p, &(struct order){.attach = 0, .id = id});
+}
+
+uint64_t sc_process_add_style(struct sc_process *p, const char *dir)
+{
+    char *copy = strdup(dir);
+    if (!copy)
+        return 0;
+    uint64_t n = post(p, &(struct order){.style_dir = copy});
+    if (!n)
+        free(copy);
+    return n;
 }
 
 void sc_process_get_status(struct sc_process *p, struct sc_process_status *st)

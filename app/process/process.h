@@ -61,6 +61,7 @@ struct sc_process_status {
     uint64_t orders_done;       /* orders carried out (attach/detach return theirs) */
     struct sc_process_output_status outputs[SC_PROCESS_MAX_OUTPUTS];  /* attached now */
     int noutputs;
+    int styles;                 /* styles in the engine (grows with sc_process_add_style) */
     char message[1024];         /* the latest sentence for the user ("" = none) */
     int failed;                 /* the engine failed: message says why */
 };
@@ -82,6 +83,13 @@ void sc_process_set_controls(struct sc_process *p, const struct sc_controls *c);
 uint64_t sc_process_attach(struct sc_process *p, int id, const struct sc_output_driver *drv,
                            void *priv);
 uint64_t sc_process_detach(struct sc_process *p, int id);
+
+/* Any thread: loads the style folder dir (a copy is kept) into the engine
+ * between frames, on the processing thread that owns the engine. When the
+ * order is done (orders_done), status.styles has grown by one and the new
+ * style's engine index is styles - 1; or it failed and status.message says
+ * why. Returns the order's number, or 0 when too many wait. */
+uint64_t sc_process_add_style(struct sc_process *p, const char *dir);
 
 void sc_process_get_status(struct sc_process *p, struct sc_process_status *st);
 /* The output id's figures in st, or NULL when it is not attached. */

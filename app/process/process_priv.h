@@ -39,6 +39,7 @@ struct order {
     int id;
     const struct sc_output_driver *drv;
     void *priv;
+    char *style_dir;            /* set: add the style folder (owned; attach unused) */
 };
 
 struct sc_process {

@@ -39,6 +39,7 @@ static const struct key_binding key_table[] = {
     {SDLK_h, SC_UI_OVERLAY, 0, false},
     {SDLK_r, SC_UI_RECORD, 0, false},
     {SDLK_s, SC_UI_SNAPSHOT, 0, false},
+    {SDLK_d, SC_UI_DOWNLOAD, 0, false},
 };
 
 static const char *const action_names[SC_UI_ACTION_COUNT] = {
@@ -58,6 +59,7 @@ static const char *const action_names[SC_UI_ACTION_COUNT] = {
     [SC_UI_OVERLAY] = "OVERLAY",
     [SC_UI_RECORD] = "RECORD",
     [SC_UI_SNAPSHOT] = "SNAPSHOT",
+    [SC_UI_DOWNLOAD] = "DOWNLOAD",
     [SC_UI_RESIZED] = "RESIZED",
     [SC_UI_EXPOSE] = "EXPOSE",
     [SC_UI_WAKE] = "WAKE",

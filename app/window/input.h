@@ -24,6 +24,7 @@ enum sc_ui_action {
     SC_UI_OVERLAY,       /* H; the window has already toggled the panel */
     SC_UI_RECORD,        /* R */
     SC_UI_SNAPSHOT,      /* S */
+    SC_UI_DOWNLOAD,      /* D: download the painting styles in the background */
     SC_UI_RESIZED,       /* the window changed size: redraw */
     SC_UI_EXPOSE,        /* the window needs a redraw */
     SC_UI_WAKE,          /* sc_window_wake from another thread */

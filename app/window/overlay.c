@@ -15,12 +15,14 @@ static const SDL_Color white = {255, 255, 255, 255};
 static const SDL_Color grey = {215, 215, 215, 255};
 static const SDL_Color rec_red = {255, 50, 50, 255};
 static const SDL_Color status_yellow = {255, 215, 70, 255};
+static const SDL_Color bar_green = {90, 200, 120, 255};
 
 /* The help line as separate items, so it wraps between items. */
 static const char *const help_items[] = {
     "Q quit", "1-9 style", "Left/Right prev/next", "Space pause",
     "F fullscreen", "C compare", "M mirror", "+/- strength",
     "O keep colours", "T stabilize", "H hide overlay", "R record", "S snapshot",
+    "D download styles",
 };
 
 void sc_overlay_format_elapsed(double seconds, char out[16])
@@ -126,7 +128,8 @@ static int wrap(struct sc_text *t, const char *const *items, int nitems,
     return n < max_lines ? n + 1 : n;
 }
 
-static void draw_help(struct sc_text *t, SDL_Renderer *r, int ow, int oh, float scale)
+/* Returns the help bar's height. */
+static float draw_help(struct sc_text *t, SDL_Renderer *r, int ow, int oh, float scale)
 {
     char lines[4][SC_TEXT_MAX_CHARS + 1];
     int nitems = (int)(sizeof help_items / sizeof help_items[0]);
@@ -136,6 +139,27 @@ static void draw_help(struct sc_text *t, SDL_Renderer *r, int ow, int oh, float 
     fill_box(r, 0, oh - h - pad, (float)ow, h + pad, 150);
     for (int i = 0; i < n; i++)
         sc_text_draw(t, r, MARGIN + pad, oh - h + i * lh, scale, lines[i], grey);
+    return h + pad;
+}
+
+/* The download's progress: its line of text over a bar, centred above the
+ * bottom (the help bar's top: bottom). */
+static void draw_download(struct sc_text *t, SDL_Renderer *r, int ow, float bottom,
+                          const struct sc_overlay *ov, float scale)
+{
+    float pad = 6 * scale, lh = sc_text_line_height(scale), bar_h = 8 * scale;
+    float w = fminf(ow - 2 * MARGIN, fmaxf(sc_text_width(t, ov->download_line, scale),
+                                           300 * scale) + 2 * pad);
+    float h = lh + bar_h + 3 * pad, x = (ow - w) / 2, y = bottom - MARGIN - h;
+    fill_box(r, x, y, w, h, 180);
+    sc_text_draw(t, r, x + pad, y + pad, scale, ov->download_line, white);
+    float frac = fminf(fmaxf(ov->download_frac, 0), 1), bw = w - 2 * pad;
+    SDL_FRect frame = {x + pad, y + 2 * pad + lh, bw, bar_h};
+    SDL_FRect fill = {frame.x, frame.y, bw * frac, bar_h};
+    SDL_SetRenderDrawColor(r, 70, 70, 70, 255);
+    SDL_RenderFillRectF(r, &frame);
+    SDL_SetRenderDrawColor(r, bar_green.r, bar_green.g, bar_green.b, 255);
+    SDL_RenderFillRectF(r, &fill);
 }
 
 static void draw_recording(struct sc_text *t, SDL_Renderer *r, int ow,
@@ -182,11 +206,18 @@ static void draw_status(struct sc_text *t, SDL_Renderer *r, int ow, int oh,
 void sc_overlay_draw(struct sc_text *t, SDL_Renderer *r, int ow, int oh,
                      const struct sc_overlay *ov, bool panel_visible)
 {
-    float scale = sc_overlay_scale(ow);
+    float scale = sc_overlay_scale(ow), bottom = (float)oh;
     if (panel_visible) {
         draw_panel(t, r, ov, scale);
-        draw_help(t, r, ow, oh, scale);
+        bottom -= draw_help(t, r, ow, oh, scale);
     }
+    /* The download's bar, else the hint, stay with the panel hidden: they
+     * are what the user is waiting for, or what to do next. */
+    if (ov->download)
+        draw_download(t, r, ow, bottom, ov, scale);
+    else if (ov->hint[0])
+        sc_overlay_label(t, r, fmaxf(MARGIN, (ow - sc_text_width(t, ov->hint, scale)) / 2 - 4 * scale),
+                         bottom - MARGIN - sc_text_line_height(scale) - 4 * scale, scale, ov->hint);
     /* The recording mark and the status line stay when the panel is hidden:
      * the user must always see that a clip is recording or the camera is gone. */
     if (ov->recording)

@@ -23,6 +23,11 @@ struct sc_overlay {
     bool show;              /* the caller allows the panel; it is drawn when this and
                                the window's own H toggle are both on */
     bool paused;            /* the picture is frozen */
+    char hint[160];         /* "" = none; else a line above the key help, shown even with
+                               the panel hidden (only the built-in style: press D) */
+    bool download;          /* a style download runs: its progress bar is drawn */
+    float download_frac;    /* its progress, 0..1 */
+    char download_line[160];/* its text ("[2/9] mathura [...] 3.1/60.4 MB  1.2 MB/s") */
 };
 
 /* The panel's text lines, formatted for display (one per row). */

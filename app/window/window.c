@@ -3,13 +3,19 @@
 #include "app/window/window.h"
 #include "app/window/window_priv.h"
 
+#include <SDL_syswm.h>
+#include <stb_image.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/output/copies.h"
+#include "common/log.h"
 
 #define DEFAULT_W 960
 #define DEFAULT_H 540
+#define MIN_W 160
+#define MIN_H 120
 
 static enum sc_status no_display(struct sc_error *err)
 {
@@ -28,6 +34,39 @@ static bool real_display(void)
     bool invisible = drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy") ||
                              !strcmp(drv, "evdev"));
     return drv && (!invisible || (asked && strstr(asked, drv)));
+}
+
+/* The application icon: data/icons' SVG rendered at 64x64 by the build
+ * and embedded as PNG bytes (window_icon.c, made by embed_icon.py). */
+extern const unsigned char sc_window_icon_png[];
+extern const size_t sc_window_icon_png_size;
+
+static void set_icon(SDL_Window *w)
+{
+    int iw, ih, comp;
+    stbi_uc *px = stbi_load_from_memory(sc_window_icon_png, (int)sc_window_icon_png_size,
+                                        &iw, &ih, &comp, 4);
+    SDL_Surface *s = px ? SDL_CreateRGBSurfaceWithFormatFrom(px, iw, ih, 32, iw * 4,
+                                                             SDL_PIXELFORMAT_RGBA32)
+                        : NULL;
+    if (s)
+        SDL_SetWindowIcon(w, s);    /* SDL copies the pixels */
+    else
+        sc_debug("window: no icon (%s)", px ? SDL_GetError() : stbi_failure_reason());
+    SDL_FreeSurface(s);
+    stbi_image_free(px);
+}
+
+/* A remembered size fits the display it opens on (a laptop undocked). */
+static void fit_display(int *w, int *h)
+{
+    SDL_Rect b;
+    if (SDL_GetDisplayUsableBounds(0, &b) == 0 && b.w > 0 && b.h > 0) {
+        *w = *w > b.w ? b.w : *w;
+        *h = *h > b.h ? b.h : *h;
+    }
+    *w = *w < MIN_W ? MIN_W : *w;
+    *h = *h < MIN_H ? MIN_H : *h;
 }
 
 enum sc_status sc_window_init(struct sc_window **out,
@@ -57,18 +96,23 @@ enum sc_status sc_window_init(struct sc_window **out,
     }
     win->overlay_visible = true;
     win->fullscreen = opts->fullscreen;
+    win->windowed_w = opts->w > 0 ? opts->w : DEFAULT_W;
+    win->windowed_h = opts->h > 0 ? opts->h : DEFAULT_H;
+    fit_display(&win->windowed_w, &win->windowed_h);
+    snprintf(win->title_base, sizeof win->title_base, "%s",
+             opts->title ? opts->title : "stylecam");
+    snprintf(win->title, sizeof win->title, "%s", win->title_base);
     Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     if (opts->fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    win->window = SDL_CreateWindow(opts->title ? opts->title : "stylecam",
-                                   SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                   opts->w > 0 ? opts->w : DEFAULT_W,
-                                   opts->h > 0 ? opts->h : DEFAULT_H, flags);
+    win->window = SDL_CreateWindow(win->title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                   win->windowed_w, win->windowed_h, flags);
     if (!win->window) {
         enum sc_status st = no_display(err);
         sc_window_free(&win);
         return st;
     }
+    set_icon(win->window);
     /* No vsync: the main loop paces itself by the camera, not the monitor. */
     win->renderer = SDL_CreateRenderer(win->window, -1, 0);
     if (!win->renderer) {
@@ -95,6 +139,7 @@ void sc_window_free(struct sc_window **winp)
     *winp = NULL;
     if (!win)
         return;
+    sc_text_free(win->text);      /* its textures before their renderer */
     if (win->stylized.tex)
         SDL_DestroyTexture(win->stylized.tex);
     if (win->original.tex)
@@ -103,7 +148,6 @@ void sc_window_free(struct sc_window **winp)
         SDL_DestroyRenderer(win->renderer);
     if (win->window)
         SDL_DestroyWindow(win->window);
-    sc_text_free(win->text);
     free(win);
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
     if (SDL_WasInit(0) == 0)
@@ -183,10 +227,72 @@ enum sc_status sc_window_show(struct sc_window *win, const struct sc_frame *styl
     return SC_OK;
 }
 
+/* SDL hands a title to X11 through the C library's locale, which is "C"
+ * (the program never calls setlocale): a title that is not ASCII would
+ * leave _NET_WM_NAME, the one desktops show, at its old value. So SDL gets
+ * an ASCII version (also WM_NAME's, for older tools), and on X11 the UTF-8
+ * title goes into _NET_WM_NAME directly. */
+static void ascii_title(const char *utf8, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)utf8; *p && o + 1 < n;) {
+        if (*p < 0x80) {
+            out[o++] = (char)*p++;
+            continue;
+        }
+        int len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+        out[o++] = !strncmp((const char *)p, "\u2014", 3) ? '-'
+                   : !strncmp((const char *)p, "\u25CF", 3) ? '*' : '?';
+        for (int k = 0; k < len && *p; k++)
+            p++;
+    }
+    out[o] = '\0';
+}
+
+static void set_title(struct sc_window *win, const char *utf8)
+{
+    char ascii[sizeof win->title];
+    ascii_title(utf8, ascii, sizeof ascii);
+    SDL_SysWMinfo info;
+    SDL_VERSION(&info.version);
+    bool x11 = SDL_GetWindowWMInfo(win->window, &info) && info.subsystem == SDL_SYSWM_X11;
+    SDL_SetWindowTitle(win->window, x11 ? ascii : utf8);
+#ifdef SDL_VIDEO_DRIVER_X11
+    if (x11) {
+        Display *d = info.info.x11.display;
+        XChangeProperty(d, info.info.x11.window, XInternAtom(d, "_NET_WM_NAME", False),
+                        XInternAtom(d, "UTF8_STRING", False), 8, PropModeReplace,
+                        (const unsigned char *)utf8, (int)strlen(utf8));
+        XFlush(d);
+    }
+#endif
+}
+
+/* The title names the style the overlay shows ("stylecam — candy"), with
+ * "(paused)" and "● REC" when they apply; set only when it changes. */
+static void update_title(struct sc_window *win, const struct sc_overlay *ov)
+{
+    char t[sizeof win->title];
+    if (ov->style_name[0])
+        snprintf(t, sizeof t, "%s \u2014 %.63s%s%s", win->title_base, ov->style_name,
+                 ov->paused ? " (paused)" : "", ov->recording ? " \u25CF REC" : "");
+    else
+        snprintf(t, sizeof t, "%s", win->title_base);
+    if (strcmp(t, win->title) != 0) {
+        memcpy(win->title, t, sizeof t);
+        set_title(win, t);
+    }
+}
+
 static void draw(struct sc_window *win, bool picture, const struct sc_overlay *ov)
 {
-    int ow, oh;
+    int ow, oh, ww, wh;
     SDL_GetRendererOutputSize(win->renderer, &ow, &oh);
+    SDL_GetWindowSize(win->window, &ww, &wh);
+    /* HiDPI: the renderer has more pixels than the window has points. */
+    sc_text_set_pixel_ratio(win->text, ww > 0 ? (float)ow / (float)ww : 1.0f);
+    if (ov)
+        update_title(win, ov);
     SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 255);
     SDL_RenderClear(win->renderer);
     if (picture && win->compare && win->shown_original) {
@@ -227,6 +333,8 @@ void sc_window_wake(struct sc_window *win)
 
 void sc_window_set_fullscreen(struct sc_window *win, bool on)
 {
+    if (on && !win->fullscreen)
+        SDL_GetWindowSize(win->window, &win->windowed_w, &win->windowed_h);
     if (SDL_SetWindowFullscreen(win->window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) == 0)
         win->fullscreen = on;
 }
@@ -234,6 +342,24 @@ void sc_window_set_fullscreen(struct sc_window *win, bool on)
 bool sc_window_fullscreen(const struct sc_window *win)
 {
     return win->fullscreen;
+}
+
+void sc_window_size(const struct sc_window *win, int *w, int *h)
+{
+    *w = win->windowed_w;
+    *h = win->windowed_h;
+    if (!win->fullscreen)
+        SDL_GetWindowSize(win->window, w, h);
+}
+
+const char *sc_window_title(const struct sc_window *win)
+{
+    return win->title;
+}
+
+const char *sc_window_font_file(const struct sc_window *win)
+{
+    return sc_text_font_file(win->text);
 }
 
 void sc_window_set_compare(struct sc_window *win, bool on)

@@ -13,8 +13,9 @@
 struct sc_window;
 
 struct sc_window_opts {
-    const char *title;  /* window title; NULL = "stylecam" */
-    int w, h;           /* initial size in screen pixels; 0 = 960x540 */
+    const char *title;  /* window title; NULL = "stylecam" (the style is added to it) */
+    int w, h;           /* initial size in screen pixels; 0 = 960x540 (a size larger
+                           than the display is cut to it) */
     bool fullscreen;    /* start fullscreen (desktop resolution) */
 };
 
@@ -37,7 +38,9 @@ void sc_window_free(struct sc_window **winp);
 enum sc_status sc_window_show(struct sc_window *win, const struct sc_frame *stylized,
                               const struct sc_frame *original, struct sc_error *err);
 /* Draws the last frame shown (none yet: only the overlay and status line)
- * with ov (NULL: no overlay) and presents it; copies no pixels. */
+ * with ov (NULL: no overlay) and presents it; copies no pixels. The title
+ * follows ov: "TITLE — STYLE" (plus " (paused)", " ● REC"), just TITLE
+ * while ov names no style. */
 void sc_window_redraw(struct sc_window *win, const struct sc_overlay *ov);
 /* Both in one: show (when stylized is not NULL), then redraw. */
 enum sc_status sc_window_present(struct sc_window *win,
@@ -58,6 +61,14 @@ void sc_window_set_compare(struct sc_window *win, bool on);
 bool sc_window_compare(const struct sc_window *win);
 void sc_window_set_overlay_visible(struct sc_window *win, bool on);
 bool sc_window_overlay_visible(const struct sc_window *win);
+
+/* The size to remember: the window's size in screen pixels, and in
+ * fullscreen the size it had before (it returns to that). */
+void sc_window_size(const struct sc_window *win, int *w, int *h);
+/* The title as last set (UTF-8). */
+const char *sc_window_title(const struct sc_window *win);
+/* The overlay's font file, or NULL when the built-in pixel font draws. */
+const char *sc_window_font_file(const struct sc_window *win);
 
 /* The renderer SDL picked ("opengl", "software", ...), for logs. */
 const char *sc_window_renderer_name(const struct sc_window *win);

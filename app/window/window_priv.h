@@ -29,11 +29,24 @@ struct sc_window {
     bool fullscreen;
     bool compare;
     bool overlay_visible;           /* the H toggle */
+    int windowed_w, windowed_h;     /* the size out of fullscreen (screen pixels) */
+    char title_base[64];            /* opts->title, or "stylecam" */
+    char title[192];                /* the title set last (base, style, marks) */
 };
 
-/* text.c: stb_easy_font text as SDL_RenderGeometry triangles. */
+/* text.c: the overlay's text. A system font (fontconfig's match for DejaVu
+ * Sans) through SDL_ttf, strings rendered to textures once and kept in a
+ * small cache; without a usable font, the built-in pixel font (one warning).
+ * Sizes are in output pixels: scale is the overlay's (1, 2, ...), times the
+ * pixel ratio the window sets for HiDPI. One text object per process. */
 struct sc_text *sc_text_new(void);
+/* Destroys the cached textures too: call before the renderer goes. */
 void sc_text_free(struct sc_text *t);
+/* Output pixels per window pixel (SDL_GetRendererOutputSize over
+ * SDL_GetWindowSize; 1 without HiDPI). Text sizes follow it. */
+void sc_text_set_pixel_ratio(struct sc_text *t, float ratio);
+/* The font file in use, or NULL for the built-in pixel font. */
+const char *sc_text_font_file(const struct sc_text *t);
 /* Size of s in pixels at scale (s is clipped at SC_TEXT_MAX_CHARS). */
 float sc_text_width(struct sc_text *t, const char *s, float scale);
 float sc_text_line_height(float scale);
@@ -44,6 +57,15 @@ void sc_text_draw(struct sc_text *t, SDL_Renderer *r, float x, float y,
 void sc_text_disc(struct sc_text *t, SDL_Renderer *r, float cx, float cy,
                   float radius, SDL_Color c);
 enum { SC_TEXT_MAX_CHARS = 400 };
+
+/* text_bitmap.c: the built-in pixel font (stb_easy_font), text.c's
+ * fallback; drawing never allocates. Line pitch: 12 units times scale. */
+struct sc_text_bitmap;
+struct sc_text_bitmap *sc_text_bitmap_new(void);
+void sc_text_bitmap_free(struct sc_text_bitmap *t);
+float sc_text_bitmap_width(struct sc_text_bitmap *t, const char *s, float scale);
+void sc_text_bitmap_draw(struct sc_text_bitmap *t, SDL_Renderer *r, float x, float y,
+                         float scale, const char *s, SDL_Color c);
 
 /* overlay.c: draws the panel, help, recording mark and status line over the
  * whole output (ow x oh pixels). */

@@ -24,8 +24,8 @@ START_TEST(keys_map_to_actions)
         {SDLK_c, SC_UI_COMPARE}, {SDLK_m, SC_UI_MIRROR}, {SDLK_PLUS, SC_UI_STRENGTH_UP},
         {SDLK_EQUALS, SC_UI_STRENGTH_UP}, {SDLK_KP_PLUS, SC_UI_STRENGTH_UP},
         {SDLK_MINUS, SC_UI_STRENGTH_DOWN}, {SDLK_KP_MINUS, SC_UI_STRENGTH_DOWN},
-        {SDLK_o, SC_UI_KEEP_COLORS}, {SDLK_t, SC_UI_STABILIZE}, {SDLK_h, SC_UI_OVERLAY}, {SDLK_r, SC_UI_RECORD},
-        {SDLK_s, SC_UI_SNAPSHOT},
+        {SDLK_o, SC_UI_KEEP_COLORS}, {SDLK_t, SC_UI_STABILIZE}, {SDLK_h, SC_UI_OVERLAY},
+        {SDLK_r, SC_UI_RECORD}, {SDLK_s, SC_UI_SNAPSHOT}, {SDLK_d, SC_UI_DOWNLOAD},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int bound;

@@ -70,6 +70,10 @@ xvfb_start() {
     WAIT_PID=$XVFB_PID wait_for "$PATIENCE" "display number from Xvfb" grep -qs . "$WORK/display"
     DISPLAY=:$(head -n1 "$WORK/display")
     export DISPLAY
+    # The window remembers its settings in XDG_CONFIG_HOME: a folder of this
+    # test's own, never the user's, nor one another test writes at once.
+    XDG_CONFIG_HOME=$WORK/config
+    export XDG_CONFIG_HOME
     echo "Xvfb on $DISPLAY (pid $XVFB_PID)"
 }
 
