@@ -1,14 +1,14 @@
 #!/bin/bash
-# Makes the README's stabilization strip (assets/stabilize.png): a photo
+# Makes the README's stabilization strip (assets/stabilize.jpg): a photo
 # from ../shared with a camera's noise, stylized in batch mode with
 # --stabilize off and on; for each, three consecutive frames and the
 # change between the last two (amplified 4x: flicker shows as bright dots).
 #
-# usage: bench/stabilize_strip.sh [STYLE] [OUT.png]   (run from the source root
+# usage: bench/stabilize_strip.sh [STYLE] [OUT.jpg]   (run from the source root
 # after building; STYLECAM_BIN, STYLECAM_SHARED override the defaults)
 set -euo pipefail
 style=${1:-udnie}
-out=${2:-assets/stabilize.png}
+out=${2:-assets/stabilize.jpg}
 bin=${STYLECAM_BIN:-build/stylecam}
 shared=${STYLECAM_SHARED:-../shared}
 tmp=$(mktemp -d)
@@ -30,5 +30,5 @@ montage -label 'off, frame 9' "$tmp/off-1.png" -label 'off, frame 10' "$tmp/off-
     -label 'off, frame 11' "$tmp/off-3.png" -label 'off: change 10 to 11, x4' "$tmp/off-diff.png" \
     -label 'on, frame 9' "$tmp/on-1.png" -label 'on, frame 10' "$tmp/on-2.png" \
     -label 'on, frame 11' "$tmp/on-3.png" -label 'on: change 10 to 11, x4' "$tmp/on-diff.png" \
-    -tile 4x2 -geometry 320x240+4+4 -pointsize 14 "$out"
+    -tile 4x2 -geometry 240x180+3+3 -font DejaVu-Sans -pointsize 12 -quality 88 "$out"
 echo "wrote $out"
