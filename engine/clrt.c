@@ -46,6 +46,19 @@ enum sc_status sc_clrt_fail(const struct sc_clrt *rt, struct sc_error *err,
                         "try a smaller size)" : "");
 }
 
+enum sc_status sc_clrt_kernel(const struct sc_clrt *rt, cl_program prog, const char *name,
+                              cl_kernel *out, struct sc_error *err)
+{
+    cl_int rc;
+    *out = clCreateKernel(prog, name, &rc);
+    if (!*out) {
+        char what[96];
+        snprintf(what, sizeof what, "Creating the OpenCL kernel '%s'", name);
+        return sc_clrt_fail(rt, err, what, rc);
+    }
+    return SC_OK;
+}
+
 /* Every device of every platform, flattened in a stable order. */
 struct dev_list {
     int n;

@@ -51,4 +51,8 @@ const char *sc_clrt_strerror(cl_int code);
 enum sc_status sc_clrt_fail(const struct sc_clrt *rt, struct sc_error *err,
                             const char *what, cl_int code);
 
+/* Creates kernel name of prog into *out, or says which failed. */
+enum sc_status sc_clrt_kernel(const struct sc_clrt *rt, cl_program prog, const char *name,
+                              cl_kernel *out, struct sc_error *err);
+
 #endif

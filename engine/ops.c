@@ -52,19 +52,6 @@ void sc_ops_weights_pack(const float *tf, int k, int c, int oc, int transposed, 
                 }
 }
 
-static enum sc_status make_kernel(struct sc_clrt *rt, cl_program p, const char *name,
-                                  cl_kernel *out, struct sc_error *err)
-{
-    cl_int rc;
-    *out = clCreateKernel(p, name, &rc);
-    if (!*out) {
-        char what[96];
-        snprintf(what, sizeof what, "Creating the OpenCL kernel '%s'", name);
-        return sc_clrt_fail(rt, err, what, rc);
-    }
-    return SC_OK;
-}
-
 enum sc_status sc_ops_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
                                struct sc_error *err)
 {
@@ -85,7 +72,7 @@ enum sc_status sc_ops_kernels_init(struct sc_clrt *rt, struct sc_kernels *k,
         {"wino_output", &k->wino_out},
     };
     for (size_t i = 0; !st && i < sizeof list / sizeof list[0]; i++)
-        st = make_kernel(rt, k->prog, list[i].name, list[i].k, err);
+        st = sc_clrt_kernel(rt, k->prog, list[i].name, list[i].k, err);
     if (st) {
         sc_ops_kernels_free(k);
         return st;

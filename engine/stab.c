@@ -34,19 +34,6 @@ static const struct mode modes[] = {
     [SC_STAB_STRONG] = {0.15f, 0.7f},
 };
 
-static enum sc_status make_kernel(struct sc_clrt *rt, cl_program prog, const char *name,
-                                  cl_kernel *out, struct sc_error *err)
-{
-    cl_int rc;
-    *out = clCreateKernel(prog, name, &rc);
-    if (!*out) {
-        char what[96];
-        snprintf(what, sizeof what, "Creating the OpenCL kernel '%s'", name);
-        return sc_clrt_fail(rt, err, what, rc);
-    }
-    return SC_OK;
-}
-
 #define NKERNELS 6
 
 /* The kernels with their names, for creating and releasing them. */
@@ -70,7 +57,7 @@ enum sc_status sc_stab_init(struct sc_stab *s, struct sc_clrt *rt, cl_program pr
     kernel_list(&s->k, ks, names);
     enum sc_status st = SC_OK;
     for (int i = 0; !st && i < NKERNELS; i++)
-        st = make_kernel(rt, prog, names[i], ks[i], err);
+        st = sc_clrt_kernel(rt, prog, names[i], ks[i], err);
     if (st)
         sc_stab_free(s);
     return st;

@@ -77,17 +77,15 @@ static size_t frame_bytes(const struct bench *b)
 
 /* ---- the inputs ---- */
 
-/* --input FILE, else STYLECAM_SHARED/images/coffee.png, else the built-in
- * picture (also for --input test). *owned: free with free(), not stb. */
+/* --input FILE, else the built-in picture (also for --input test; the
+ * README's figures use ../shared/images/coffee.png). *owned: free with
+ * free(), not stb. */
 static enum sc_status load_photo(const struct sc_options *o, struct bench *b, uint8_t **rgb,
                                  int *pw, int *ph, int *builtin, struct sc_error *err)
 {
-    const char *shared = getenv("STYLECAM_SHARED");
     *builtin = 0;
     if (o->input && strcmp(o->input, "test") != 0)
         snprintf(b->photo, sizeof b->photo, "%s", o->input);
-    else if (!o->input && shared && *shared)
-        snprintf(b->photo, sizeof b->photo, "%s/images/coffee.png", shared);
     else
         b->photo[0] = '\0';
     if (b->photo[0]) {

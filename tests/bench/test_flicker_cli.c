@@ -19,11 +19,18 @@ static const char *bin(void)
 
 /* stylecam bench --flicker --size 96x72 --frames 4 --json, then up to 4
  * more arguments; returns the exit status. */
-static int run(const char *a1, const char *a2, const char *a3, const char *a4)
+static int run6(const char *a1, const char *a2, const char *a3, const char *a4,
+                const char *a5, const char *a6)
 {
     char *argv[] = {(char *)bin(), "bench", "--flicker", "--size", "96x72", "--frames", "4",
-                    "--json", (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL};
+                    "--json", (char *)a1, (char *)a2, (char *)a3, (char *)a4, (char *)a5,
+                    (char *)a6, NULL};
     return sc_test_spawn(argv, out_buf, sizeof out_buf, err_buf, sizeof err_buf);
+}
+
+static int run(const char *a1, const char *a2, const char *a3, const char *a4)
+{
+    return run6(a1, a2, a3, a4, NULL, NULL);
 }
 
 /* The number after "key": in s (the first one from s on), NAN if none. */
@@ -91,7 +98,7 @@ START_TEST(test_json_shared_style)
     char models[1024], photo[1024];
     sc_test_shared_path(models, sizeof models, "models");
     sc_test_shared_path(photo, sizeof photo, "images/coffee.png");
-    int rc = run("--models", models, "--style", "udnie");
+    int rc = run6("--models", models, "--style", "udnie", "--input", photo);
     ck_assert_msg(rc == 0, "exit %d: %.1000s", rc, err_buf);
     printf("%s", out_buf);
     expect_keys(out_buf);
