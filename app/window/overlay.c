@@ -20,7 +20,7 @@ static const SDL_Color status_yellow = {255, 215, 70, 255};
 static const char *const help_items[] = {
     "Q quit", "1-9 style", "Left/Right prev/next", "Space pause",
     "F fullscreen", "C compare", "M mirror", "+/- strength",
-    "O keep colours", "T stabilize", "H hide overlay", "R record", "S snapshot",
+    "O keep colours", "T stabilize", "V virtual camera", "H hide overlay", "R record", "S snapshot",
 };
 
 void sc_overlay_format_elapsed(double seconds, char out[16])
