@@ -15,7 +15,7 @@
 #define SC_LIVE_MAX_STYLES 64
 
 /* The outputs' ids at the processing thread. */
-enum { SC_LIVE_OUT_DISPLAY = 1, SC_LIVE_OUT_RECORD };
+enum { SC_LIVE_OUT_DISPLAY = 1, SC_LIVE_OUT_RECORD, SC_LIVE_OUT_VCAM };
 
 struct sc_live {
     struct sc_app *app;
@@ -30,6 +30,8 @@ struct sc_live {
     int batch;                             /* a file recorded as fast as it decodes */
     uint64_t rec_order;                    /* the last R's order to the processing thread */
     int rec_asked;                         /* what it asked: 1 record, 0 stop */
+    uint64_t vcam_order;                   /* the last V's order to the processing thread */
+    int vcam_asked;                        /* what it asked: 1 start, 0 stop */
 };
 
 /* Set from the SIGINT/SIGTERM handler: every loop checks it. */
@@ -56,6 +58,15 @@ int sc_live_recording(const struct sc_live *lv, const struct sc_process_status *
 /* Main thread: starts or stops a recording (R); returns 0 or -1 with the
  * sentence logged. */
 int sc_live_toggle_record(struct sc_live *lv);
+
+/* Main thread: whether the virtual camera runs (or V asked for it and the
+ * order is not carried out yet), given a fresh status. */
+int sc_live_vcam_on(const struct sc_live *lv, const struct sc_process_status *ps);
+/* Main thread: starts or stops the virtual camera (V) on --vcam's device
+ * (auto without it); returns 0 or -1 with the sentence logged. A failure
+ * to open the device comes later, from its thread (logged, and the
+ * processing thread's message). */
+int sc_live_toggle_vcam(struct sc_live *lv);
 
 /* The copies each stage made (debug builds), at debug level. */
 void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t);

@@ -23,10 +23,15 @@ struct sc_overlay {
     bool show;              /* the caller allows the panel; it is drawn when this and
                                the window's own H toggle are both on */
     bool paused;            /* the picture is frozen */
+    bool vcam;              /* the virtual camera runs or is starting: a panel line */
+    char vcam_where[64];    /* where it sends ("/dev/video10 (stylecam)"; "" = opening) */
+    uint64_t vcam_frames;   /* frames sent to it, repeats included */
+    uint64_t vcam_repeated; /* of those, sent again because no new one came in time */
+    uint64_t vcam_dropped;  /* frames it lost (late, or a slow reader) */
 };
 
 /* The panel's text lines, formatted for display (one per row). */
-enum { SC_OVERLAY_MAX_LINES = 4, SC_OVERLAY_LINE_LEN = 96 };
+enum { SC_OVERLAY_MAX_LINES = 5, SC_OVERLAY_LINE_LEN = 96 };
 
 /* Fills lines with the panel's rows for ov; returns how many were used. */
 int sc_overlay_format_lines(const struct sc_overlay *ov,
