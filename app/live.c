@@ -7,9 +7,11 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "app/capture/pipewire_cameras.h"
 #include "app/capture/v4l2.h"
 #include "app/output/copies.h"
 #include "app/output/output_record.h"
+#include "app/output/output_vcam.h"
 #include "common/log.h"
 #include "app/record/paths.h"
 
@@ -73,14 +75,27 @@ static enum sc_status open_source(struct sc_live *lv, struct sc_error *err)
             req.w = req.h = 0;   /* a file keeps its own size */
     } else if (o->device) {
         req.spec = o->device;
+        if (sc_pipewire_is_spec(o->device))
+            drv = &sc_source_pipewire;
     } else if (lv->settings.camera[0] && access(lv->settings.camera, F_OK) == 0) {
         req.spec = lv->settings.camera;     /* the one chosen with --device last time */
     } else if (sc_v4l2_default_device(dev, sizeof dev, err) == SC_OK) {
+        /* No camera named: a V4L2 capture node, then a PipeWire camera
+         * (a MIPI camera behind libcamera has no V4L2 node), then the
+         * test scene. */
         if (lv->settings.camera[0])
             sc_info("The remembered camera %s is not there; opening %s instead.",
                     lv->settings.camera, dev);
+        else
+            sc_info("no camera given: using the first V4L2 camera, %s", dev);
         req.spec = dev;
+    } else if (sc_pipewire_default_camera(dev, sizeof dev, err) == SC_OK) {
+        sc_info("no camera given and no V4L2 camera found: using the first PipeWire "
+                "camera, %s", dev);
+        req.spec = dev;
+        drv = &sc_source_pipewire;
     } else {
+        sc_debug("no PipeWire camera either: %s", err->msg);
         sc_warn("No camera was found; showing the built-in test scene instead (use "
                 "--device PATH for a camera, or --input FILE).");
         drv = &sc_source_test;
@@ -176,23 +191,47 @@ static struct sc_output_record_opts record_opts(struct sc_live *lv, const char *
         .time_base_num = cs.time_base_num, .time_base_den = cs.time_base_den};
 }
 
-/* The outputs from the first frame on: the display, and a recording asked
- * for on the command line. */
+/* The virtual camera's settings: readers are promised the source's
+ * nominal rate (the one asked for when unknown, else 30). */
+static struct sc_output_vcam_opts vcam_opts(struct sc_live *lv)
+{
+    const struct sc_options *o = lv->app->opt;
+    struct sc_capture_status cs;
+    sc_capture_get_status(lv->capture, &cs);
+    return (struct sc_output_vcam_opts){
+        .spec = o->vcam ? o->vcam : "auto",
+        .format = o->vcam_format == 1 ? SC_VCAM_I420 : SC_VCAM_YUYV,
+        .fps = cs.nominal_fps > 0 ? cs.nominal_fps : o->fps > 0 ? o->fps : 30};
+}
+
+/* The outputs from the first frame on: the display, and a recording and
+ * a virtual camera asked for on the command line. */
 static enum sc_status first_outputs(struct sc_live *lv, struct sc_process_opts *po,
                                     struct sc_error *err)
 {
     const struct sc_options *o = lv->app->opt;
     po->outputs[po->noutputs++] = (struct sc_process_output){SC_LIVE_OUT_DISPLAY,
                                                              &sc_output_display, lv->mailbox};
-    if (!o->record)
-        return SC_OK;
-    struct sc_output_record_opts ro = record_opts(lv, o->record);
-    void *rec;
-    enum sc_status st = sc_output_record_new(&rec, &ro, err);
-    if (!st)
+    if (o->record) {
+        struct sc_output_record_opts ro = record_opts(lv, o->record);
+        void *rec;
+        enum sc_status st = sc_output_record_new(&rec, &ro, err);
+        if (st)
+            return st;
         po->outputs[po->noutputs++] = (struct sc_process_output){SC_LIVE_OUT_RECORD,
                                                                  &sc_output_record, rec};
-    return st;
+    }
+    if (o->vcam) {
+        struct sc_output_vcam_opts vo = vcam_opts(lv);
+        void *vc;
+        enum sc_status st = sc_output_vcam_new(&vc, &vo, err);
+        if (st)
+            return st;
+        po->outputs[po->noutputs++] = (struct sc_process_output){SC_LIVE_OUT_VCAM,
+                                                                 &sc_output_vcam, vc};
+        lv->vcam_asked = 1;
+    }
+    return SC_OK;
 }
 
 enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
@@ -383,6 +422,46 @@ void sc_live_window_closing(struct sc_live *lv, const struct sc_window *win)
     lv->settings.fullscreen = sc_window_fullscreen(win);
 }
 
+int sc_live_vcam_on(const struct sc_live *lv, const struct sc_process_status *ps)
+{
+    if (ps->orders_done < lv->vcam_order)
+        return lv->vcam_asked;  /* not carried out yet: as asked */
+    return sc_process_output(ps, SC_LIVE_OUT_VCAM) != NULL;
+}
+
+int sc_live_toggle_vcam(struct sc_live *lv)
+{
+    struct sc_process_status ps;
+    sc_process_get_status(lv->process, &ps);
+    if (sc_live_vcam_on(lv, &ps)) {
+        lv->vcam_order = sc_process_detach(lv->process, SC_LIVE_OUT_VCAM);
+        lv->vcam_asked = 0;
+        return 0;
+    }
+    if (ps.ended) {
+        sc_err("Not starting the virtual camera: the input has ended; restart stylecam.");
+        return -1;
+    }
+    struct sc_output_vcam_opts vo = vcam_opts(lv);
+    struct sc_error err;
+    void *vc;
+    if (sc_output_vcam_new(&vc, &vo, &err) != SC_OK) {
+        sc_err("%s", err.msg);
+        return -1;
+    }
+    uint64_t n = sc_process_attach(lv->process, SC_LIVE_OUT_VCAM, &sc_output_vcam, vc);
+    if (!n) {
+        sc_output_vcam.close(vc, NULL, 0);
+        sc_err("Not starting the virtual camera: stylecam is still busy with the last keys; "
+               "press V again.");
+        return -1;
+    }
+    sc_info("virtual camera: starting (%s)", vo.spec);
+    lv->vcam_order = n;
+    lv->vcam_asked = 1;
+    return 0;
+}
+
 void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t)
 {
     struct sc_copies c;
@@ -406,9 +485,10 @@ void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t)
 int sc_cmd_list_devices(struct sc_app *app)
 {
     int n = sc_v4l2_list_devices(stdout);
+    n += sc_pipewire_list_cameras(stdout);
     if (n == 0) {
-        sc_err("No camera was found (no /dev/video* device can capture); plug one in, "
-               "or use --input test.");
+        sc_err("No camera was found (no /dev/video* device can capture, and PipeWire offers "
+               "none); plug one in, or use --input test.");
         return 1;
     }
     return 0;

@@ -17,7 +17,7 @@
 #define SC_LIVE_MAX_STYLES 64
 
 /* The outputs' ids at the processing thread. */
-enum { SC_LIVE_OUT_DISPLAY = 1, SC_LIVE_OUT_RECORD };
+enum { SC_LIVE_OUT_DISPLAY = 1, SC_LIVE_OUT_RECORD, SC_LIVE_OUT_VCAM };
 
 struct sc_live {
     struct sc_app *app;
@@ -34,6 +34,8 @@ struct sc_live {
     int rec_asked;                         /* what it asked: 1 record, 0 stop */
     struct sc_settings settings;           /* remembered (window sessions); main thread */
     char settings_path[PATH_MAX];          /* "" = none read, none written */
+    uint64_t vcam_order;                   /* the last V's order to the processing thread */
+    int vcam_asked;                        /* what it asked: 1 start, 0 stop */
 };
 
 /* Set from the SIGINT/SIGTERM handler: every loop checks it. */
@@ -65,6 +67,14 @@ int sc_live_toggle_record(struct sc_live *lv);
  * fullscreen) into wo, and, before the window closes, what to remember of it. */
 void sc_live_window_opts(const struct sc_live *lv, struct sc_window_opts *wo);
 void sc_live_window_closing(struct sc_live *lv, const struct sc_window *win);
+/* Main thread: whether the virtual camera runs (or V asked for it and the
+ * order is not carried out yet), given a fresh status. */
+int sc_live_vcam_on(const struct sc_live *lv, const struct sc_process_status *ps);
+/* Main thread: starts or stops the virtual camera (V) on --vcam's device
+ * (auto without it); returns 0 or -1 with the sentence logged. A failure
+ * to open the device comes later, from its thread (logged, and the
+ * processing thread's message). */
+int sc_live_toggle_vcam(struct sc_live *lv);
 
 /* The copies each stage made (debug builds), at debug level. */
 void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t);

@@ -77,6 +77,17 @@ static void snapshot(struct ui *u)
     note(u, msg);
 }
 
+/* V: the virtual camera starts (where it goes shows once it is open, or
+ * why it could not, from the processing thread's message) or stops. */
+static void toggle_vcam(struct ui *u)
+{
+    struct sc_process_status ps;
+    sc_process_get_status(u->lv->process, &ps);
+    int was_on = sc_live_vcam_on(u->lv, &ps);
+    if (sc_live_toggle_vcam(u->lv) == 0)
+        note(u, was_on ? "Virtual camera: stopping..." : "Virtual camera: starting...");
+}
+
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /* Compare mode needs the original with each frame: asked for only then,
@@ -215,6 +226,7 @@ static int handle(struct ui *u, const struct sc_ui_event *ev)
         break;
     }
     case SC_UI_RECORD: sc_live_toggle_record(u->lv); break;
+    case SC_UI_VCAM: toggle_vcam(u); break;
     case SC_UI_SNAPSHOT: snapshot(u); break;
     case SC_UI_DOWNLOAD: download_start(u); return 0;
     default: return 0;
@@ -252,6 +264,13 @@ static void fill_overlay(struct ui *u)
     const struct sc_output_status *rec = sc_process_output(&ps, SC_LIVE_OUT_RECORD);
     ov->recording = sc_live_recording(u->lv, &ps);
     ov->rec_elapsed_s = rec ? rec->elapsed_s : 0;
+    const struct sc_output_status *vc = sc_process_output(&ps, SC_LIVE_OUT_VCAM);
+    ov->vcam = sc_live_vcam_on(u->lv, &ps);
+    snprintf(ov->vcam_where, sizeof ov->vcam_where, "%.63s",
+             vc && vc->active ? vc->where : "");
+    ov->vcam_frames = vc ? vc->frames + vc->repeated : 0;
+    ov->vcam_repeated = vc ? vc->repeated : 0;
+    ov->vcam_dropped = vc ? vc->dropped : 0;
     ov->show = true;
     /* A new message from the processing thread (a clip saved, a full disk)
      * becomes a note; an engine failure stays. */

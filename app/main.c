@@ -8,6 +8,10 @@
 #include "common/config.h"
 #include "common/log.h"
 
+#ifdef HAVE_PIPEWIRE
+#include <pipewire/pipewire.h>
+#endif
+
 #ifndef SC_MODELS_SYSDIR
 #define SC_MODELS_SYSDIR "/usr/local/share/stylecam/models"
 #endif
@@ -29,6 +33,12 @@ static int dispatch(struct sc_app *app)
 
 int main(int argc, char **argv)
 {
+#ifdef HAVE_PIPEWIRE
+    /* Before any thread: the PipeWire camera (capture thread) and virtual
+     * camera (its own thread) may open at once, and pw_init is not safe
+     * to race. Their own pw_init calls then only count references. */
+    pw_init(&argc, &argv);
+#endif
     struct sc_options opt;
     if (argc > 1 && strcmp(argv[1], "import") == 0)
         exit(sc_cmd_import(argc - 1, argv + 1));

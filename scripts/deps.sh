@@ -15,10 +15,15 @@ run=" meson ninja-build pkg-config gcc libc6-dev python3
       libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
       libjson-c-dev libprotobuf-c-dev protobuf-c-compiler
       libcurl4-openssl-dev libssl-dev
-      scdoc librsvg2-bin bash-completion"
+      scdoc librsvg2-bin bash-completion
+      libpipewire-0.3-dev libspa-0.2-dev"
+# The virtual camera needs nothing more to build (linux/videodev2.h comes with
+# libc6-dev); to use it, the v4l2loopback module: v4l2loopback-dkms (README).
 test=" check ffmpeg xvfb xdotool x11-utils x11-apps imagemagick util-linux
       clang libclang-rt-14-dev curl wget
-      desktop-file-utils appstream dpkg-dev debhelper lintian man-db"
+      desktop-file-utils appstream dpkg-dev debhelper lintian man-db
+      pipewire wireplumber pipewire-bin dbus gstreamer1.0-pipewire gstreamer1.0-tools
+      gstreamer1.0-plugins-base gstreamer1.0-plugins-good"
 # Debian's PyTorch (CPU), OpenCV with its DNN module, ONNX and NumPy, for
 # /usr/bin/python3: about 700 MB.
 bench=" python3 python3-numpy python3-torch python3-opencv python3-onnx"

@@ -68,11 +68,16 @@ static int wait_terminate(struct sc_capture *c, int ms)
     return t;
 }
 
-/* LOST: full reopen every ~500 ms until it works or terminate. */
-static int reopen_loop(struct sc_capture *c, const char *what)
+/* LOST: full reopen every ~500 ms until it works or terminate. lost is the
+ * driver's sentence (a PipeWire camera can go away without an unplug: the
+ * daemon stopped); empty = the usual one. */
+static int reopen_loop(struct sc_capture *c, const char *what, const char *lost)
 {
     char msg[1024];
-    snprintf(msg, sizeof msg, "Camera %s was unplugged; waiting for it to come back…", what);
+    if (lost && *lost)
+        snprintf(msg, sizeof msg, "%s", lost);
+    else
+        snprintf(msg, sizeof msg, "Camera %s was unplugged; waiting for it to come back…", what);
     set_state(c, SC_CAPTURE_LOST, msg);
     sc_warn("%s", msg);
     while (!wait_terminate(c, REOPEN_MS)) {
@@ -146,7 +151,7 @@ static void *capture_thread(void *arg)
         c->drv->close(c->src);
         c->src = NULL;
         if (st == SC_ERR_DEVICE_LOST) {
-            if (!reopen_loop(c, what))
+            if (!reopen_loop(c, what, err.msg))
                 break;
             continue;
         }

@@ -8,7 +8,8 @@
 #include "common/status.h"
 
 struct sc_source_request {
-    const char *spec;   /* device path, file name or "test"; NULL = driver default */
+    const char *spec;   /* device path, "pipewire[:NAME]", file name or "test";
+                           NULL = driver default */
     int w, h;           /* wanted size; 0 = the driver's default */
     double fps;         /* wanted rate; 0 = the driver's default */
     int paced;          /* files only: 1 = deliver at the file's own rate (a still
@@ -26,7 +27,7 @@ struct sc_source_info {
 };
 
 struct sc_source_driver {
-    const char *name;   /* "v4l2", "image", "video", "test" */
+    const char *name;   /* "v4l2", "pipewire", "image", "video", "test" */
 
     /* Capture thread. Opens the source; on success *priv is the instance and
      * *info what was negotiated. On failure returns an error status with one
@@ -50,6 +51,9 @@ struct sc_source_driver {
 };
 
 extern const struct sc_source_driver sc_source_v4l2;
+/* A PipeWire camera (app/capture/pipewire_cameras.h); in a build without
+ * libpipewire its open says so in one sentence. */
+extern const struct sc_source_driver sc_source_pipewire;
 extern const struct sc_source_driver sc_source_image;
 extern const struct sc_source_driver sc_source_video;
 extern const struct sc_source_driver sc_source_test;

@@ -8,8 +8,9 @@
 #include "common/status.h"
 
 /* Prints every /dev/videoN with its stable /dev/v4l/by-id name (if any), card
- * name, native formats, sizes and frame rates. Returns the number of video
- * capture devices found. */
+ * name, native formats, sizes and frame rates; v4l2loopback devices are
+ * marked "virtual camera output (v4l2loopback)". Returns the number of video
+ * capture devices and virtual camera outputs found. */
 int sc_v4l2_list_devices(FILE *out);
 
 /* Writes the first device that can capture video into buf. Returns SC_OK, or

@@ -98,10 +98,25 @@ void sc_v4l2_native_fourcc(int fd, char out[5])
         snprintf(out, 5, "?");
 }
 
+static uint32_t caps_of(const struct v4l2_capability *c)
+{
+    return (c->capabilities & V4L2_CAP_DEVICE_CAPS) ? c->device_caps : c->capabilities;
+}
+
 static int can_capture(const struct v4l2_capability *c)
 {
-    uint32_t caps = (c->capabilities & V4L2_CAP_DEVICE_CAPS) ? c->device_caps : c->capabilities;
+    uint32_t caps = caps_of(c);
     return (caps & V4L2_CAP_VIDEO_CAPTURE) && (caps & V4L2_CAP_STREAMING);
+}
+
+/* A v4l2loopback device: by its driver name, or any device that takes
+ * single-plane video output and is no codec (what --vcam auto picks). */
+static int is_loopback(const struct v4l2_capability *c)
+{
+    uint32_t caps = caps_of(c);
+    return strcmp((const char *)c->driver, "v4l2 loopback") == 0 ||
+           ((caps & V4L2_CAP_VIDEO_OUTPUT) &&
+            !(caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)));
 }
 
 static void list_rates(FILE *out, int fd, uint32_t fourcc, unsigned w, unsigned h)
@@ -146,24 +161,33 @@ static void list_modes(FILE *out, int fd)
 
 int sc_v4l2_list_devices(FILE *out)
 {
-    int cameras = 0;
+    int cameras = 0, outputs = 0;
     for (int i = 0; i < MAX_NODES; i++) {
         char node[32], byid[PATH_MAX];
         struct stat st;
         snprintf(node, sizeof node, "/dev/video%d", i);
-        if (stat(node, &st) < 0)
+        int fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        int open_errno = errno;
+        if (fd < 0 && stat(node, &st) < 0)
             continue;
         int has_id = sc_v4l2_by_id(node, byid, sizeof byid);
         fprintf(out, "%s%s%s", node, has_id ? " = " : "", has_id ? byid : "");
-        int fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) {
-            fprintf(out, ": cannot open (%s)\n", errno == EBUSY ? "busy" : strerror(errno));
+            fprintf(out, ": cannot open (%s)\n",
+                    open_errno == EBUSY ? "busy" : strerror(open_errno));
             continue;
         }
         struct v4l2_capability c;
         memset(&c, 0, sizeof c);
         if (xioctl(ioctl, fd, VIDIOC_QUERYCAP, &c) < 0) {
             fprintf(out, ": not a V4L2 device\n");
+        } else if (is_loopback(&c) && (caps_of(&c) & V4L2_CAP_VIDEO_OUTPUT)) {
+            fprintf(out, ": %.32s: virtual camera output (v4l2loopback; --vcam %s)\n",
+                    (const char *)c.card, node);
+            outputs++;
+        } else if (is_loopback(&c)) {   /* exclusive_caps=1 with a writer: a camera now */
+            fprintf(out, ": %.32s: virtual camera (v4l2loopback, another program sends to "
+                    "it)\n", (const char *)c.card);
         } else if (!can_capture(&c)) {
             fprintf(out, ": %.32s (not a video capture device)\n", (const char *)c.card);
         } else {
@@ -174,8 +198,8 @@ int sc_v4l2_list_devices(FILE *out)
         close(fd);
     }
     if (!cameras)
-        fprintf(out, "No cameras found.\n");
-    return cameras;
+        fprintf(out, "No V4L2 cameras found.\n");
+    return cameras + outputs;
 }
 
 enum sc_status sc_v4l2_default_device(char *buf, size_t n, struct sc_error *err)
@@ -193,7 +217,9 @@ enum sc_status sc_v4l2_default_device(char *buf, size_t n, struct sc_error *err)
         }
         struct v4l2_capability c;
         memset(&c, 0, sizeof c);
-        int ok = xioctl(ioctl, fd, VIDIOC_QUERYCAP, &c) == 0 && can_capture(&c);
+        /* Not a virtual camera: it may be our own output. */
+        int ok = xioctl(ioctl, fd, VIDIOC_QUERYCAP, &c) == 0 && can_capture(&c) &&
+                 !is_loopback(&c);
         close(fd);
         if (ok) {
             snprintf(buf, n, "%s", node);

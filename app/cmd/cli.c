@@ -8,7 +8,7 @@ enum {
     OPT_MODELS = 256, OPT_CL_DEVICE, OPT_LIST_CL, OPT_LIST_STYLES, OPT_LIST_DEVICES,
     OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
     OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON, OPT_INFER, OPT_RECORDER, OPT_INFLIGHT,
-    OPT_STABILIZE, OPT_RECORD_QUALITY, OPT_FLICKER,
+    OPT_STABILIZE, OPT_RECORD_QUALITY, OPT_FLICKER, OPT_VCAM, OPT_VCAM_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +39,8 @@ static const struct option long_opts[] = {
     {"stabilize", required_argument, NULL, OPT_STABILIZE},
     {"record-quality", required_argument, NULL, OPT_RECORD_QUALITY},
     {"flicker", no_argument, NULL, OPT_FLICKER},
+    {"vcam", required_argument, NULL, OPT_VCAM},
+    {"vcam-format", required_argument, NULL, OPT_VCAM_FORMAT},
     {NULL, 0, NULL, 0},
 };
 
@@ -59,7 +61,8 @@ void sc_cli_usage(FILE *out)
           "  --list-styles         print the search path and the styles in it\n"
           "  --cl-device N         OpenCL device (else $STYLECAM_CL_DEVICE, a GPU first)\n"
           "  --list-cl-devices     print the OpenCL devices with their numbers\n"
-          "  --device PATH         camera (default: the first that can capture)\n"
+          "  --device PATH|pipewire[:NAME]  camera (default: the first V4L2 camera that\n"
+          "                        can capture, else the first PipeWire camera)\n"
           "  --list-devices        print the cameras with their formats and sizes\n"
           "  --size WxH            camera size (default 640x480; the nearest is taken)\n"
           "  --fps N               camera rate\n"
@@ -79,11 +82,15 @@ void sc_cli_usage(FILE *out)
           "                        kept, RGB H.264 at qp 0; large files)\n"
           "  --stabilize off|on|strong  steady the picture over time: denoise the camera\n"
           "                        and blend with the motion-warped previous frame (default on)\n"
+          "  --vcam DEVICE|auto|pipewire  also send the stylized stream to a virtual\n"
+          "                        camera: a v4l2loopback device, the first one (auto,\n"
+          "                        else PipeWire), or a PipeWire camera named stylecam\n"
+          "  --vcam-format yuyv|i420  the loopback device's pixel format (default yuyv)\n"
           "  -v, --verbose         more messages\n"
           "\n"
           "keys in the window: 1-9 and Left/Right styles, Space pause, F fullscreen,\n"
-          "C compare, M mirror, +/- strength, O keep colours, T stabilize, H overlay,\n"
-          "R record, "
+          "C compare, M mirror, +/- strength, O keep colours, T stabilize,\n"
+          "V virtual camera, H overlay, R record, "
           "S snapshot, Q or Esc quit\n", out);
 }
 
@@ -126,6 +133,7 @@ static int parse_infer(const char *s, struct sc_options *o)
 
 static const char *const stabilize_words[] = {"off", "on", "strong", NULL};
 static const char *const quality_words[] = {"normal", "high", "lossless", NULL};
+static const char *const vcam_format_words[] = {"yuyv", "i420", NULL};
 
 /* The index of s in words, or -1. */
 static int parse_word(const char *s, const char *const *words)
@@ -215,6 +223,11 @@ static enum sc_status parse_opt(int c, struct sc_options *o, struct sc_error *er
             return bad(err, "--record-quality", optarg, "normal, high or lossless");
         return SC_OK;
     case OPT_FLICKER: o->bench_flicker = 1; return SC_OK;
+    case OPT_VCAM: o->vcam = optarg; return SC_OK;
+    case OPT_VCAM_FORMAT:
+        if ((o->vcam_format = parse_word(optarg, vcam_format_words)) < 0)
+            return bad(err, "--vcam-format", optarg, "yuyv or i420");
+        return SC_OK;
     case 'v': o->verbose = 1; return SC_OK;
     case 'h': o->cmd = SC_CMD_HELP; return SC_OK;
     case OPT_VERSION: o->cmd = SC_CMD_VERSION; return SC_OK;

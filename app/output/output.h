@@ -27,6 +27,9 @@ struct sc_output_status {
     int active;                       /* taking frames (a recorder: writing a clip) */
     double elapsed_s;                 /* footage taken so far */
     uint64_t frames, dropped;         /* frames kept; frames lost because it fell behind */
+    uint64_t repeated;                /* a virtual camera: frames sent again because no
+                                         new one came in time (0 for others) */
+    char where[96];                   /* where the frames go, in words ("" = not said) */
 };
 
 enum sc_output_ret {

@@ -21,6 +21,7 @@ enum sc_ui_action {
     SC_UI_STRENGTH_DOWN, /* -, keypad - (repeats while held) */
     SC_UI_KEEP_COLORS,   /* O */
     SC_UI_STABILIZE,     /* T: off, on, strong in turn */
+    SC_UI_VCAM,          /* V: start or stop the virtual camera */
     SC_UI_OVERLAY,       /* H; the window has already toggled the panel */
     SC_UI_RECORD,        /* R */
     SC_UI_SNAPSHOT,      /* S */

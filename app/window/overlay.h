@@ -28,10 +28,15 @@ struct sc_overlay {
     bool download;          /* a style download runs: its progress bar is drawn */
     float download_frac;    /* its progress, 0..1 */
     char download_line[160];/* its text ("[2/9] mathura [...] 3.1/60.4 MB  1.2 MB/s") */
+    bool vcam;              /* the virtual camera runs or is starting: a panel line */
+    char vcam_where[64];    /* where it sends ("/dev/video10 (stylecam)"; "" = opening) */
+    uint64_t vcam_frames;   /* frames sent to it, repeats included */
+    uint64_t vcam_repeated; /* of those, sent again because no new one came in time */
+    uint64_t vcam_dropped;  /* frames it lost (late, or a slow reader) */
 };
 
 /* The panel's text lines, formatted for display (one per row). */
-enum { SC_OVERLAY_MAX_LINES = 4, SC_OVERLAY_LINE_LEN = 96 };
+enum { SC_OVERLAY_MAX_LINES = 5, SC_OVERLAY_LINE_LEN = 96 };
 
 /* Fills lines with the panel's rows for ov; returns how many were used. */
 int sc_overlay_format_lines(const struct sc_overlay *ov,
