@@ -6,7 +6,7 @@
 static const char *const names[SC_COPY_STAGES] = {
     [SC_COPY_UPLOAD] = "upload", [SC_COPY_DOWNLOAD] = "download",
     [SC_COPY_SCALE] = "scale", [SC_COPY_ORIGINAL] = "original",
-    [SC_COPY_RECORD] = "record", [SC_COPY_OUTPUT] = "output",
+    [SC_COPY_RECORD] = "record", [SC_COPY_VCAM] = "vcam", [SC_COPY_OUTPUT] = "output",
     [SC_COPY_TEXTURE] = "texture",
 };
 

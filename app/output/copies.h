@@ -12,7 +12,7 @@
  * CPU device would need mapped buffers in the engine), and the window
  * copies it into its texture once (SDL owns the texture, on the main
  * thread). Compare mode adds the original (and its texture); recording
- * adds the recorder's queue. */
+ * adds the recorder's queue, the virtual camera its mailbox. */
 #ifndef SC_COPIES_H
 #define SC_COPIES_H
 
@@ -25,6 +25,7 @@ enum sc_copy_stage {
     SC_COPY_SCALE,      /* to and from a smaller network size (not at full size) */
     SC_COPY_ORIGINAL,   /* the camera frame kept for compare mode (only then) */
     SC_COPY_RECORD,     /* into the recorder's queue (only while recording) */
+    SC_COPY_VCAM,       /* into the virtual camera's mailbox (only while it runs) */
     SC_COPY_OUTPUT,     /* into a display's buffer when it could not lend it */
     SC_COPY_TEXTURE,    /* into the window's textures (once per new frame) */
     SC_COPY_STAGES

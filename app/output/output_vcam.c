@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/output/copies.h"
 #include "common/clock.h"
 #include "common/log.h"
 #ifdef HAVE_V4L2LOOPBACK
@@ -368,6 +369,7 @@ static enum sc_output_ret frame(void *priv, const struct sc_output_frame *f)
         return SC_OUTPUT_MORE;
     }
     memcpy(b->rgb, s->rgb, (size_t)s->w * s->h * 3);
+    sc_copies_add(SC_COPY_VCAM, (size_t)s->w * s->h * 3);
     b->pts_us = s->pts_us;
     b->seq = s->seq;
     pthread_mutex_lock(&v->lock);
