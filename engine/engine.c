@@ -455,3 +455,17 @@ double sc_engine_stab_ms(const struct sc_engine *e)
 {
     return sc_stab_ms(&e->stab);
 }
+
+/* STUB, replaced by the conditional-norm author. */
+int sc_engine_style_vec_len(const struct sc_engine *e, int style)
+{
+    (void)e; (void)style;
+    return 0;
+}
+
+enum sc_status sc_engine_set_style_vector(struct sc_engine *e, int style, const float *vec,
+                                          struct sc_error *err)
+{
+    (void)e; (void)style; (void)vec;
+    return sc_error_set(err, SC_ERR_ARG, "This style takes no style vector.");
+}

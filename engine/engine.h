@@ -43,6 +43,18 @@ enum sc_status sc_engine_add_style(struct sc_engine *e, const struct sc_model *m
 int sc_engine_style_count(const struct sc_engine *e);
 const char *sc_engine_style_name(const struct sc_engine *e, int index);
 
+/* Conditional styles (arbitrary style transfer): a network whose instance
+ * norms take their scale and shift from a style vector. The length of the
+ * vector style takes, 0 for a style that takes none. */
+int sc_engine_style_vec_len(const struct sc_engine *e, int style);
+
+/* Sets style's vector (sc_engine_style_vec_len floats, finite): its norms'
+ * scales and shifts are computed on the host and uploaded, ordered before
+ * the next submitted frame; no kernel is built. Frames already in flight
+ * keep the vector they were submitted with. */
+enum sc_status sc_engine_set_style_vector(struct sc_engine *e, int style, const float *vec,
+                                          struct sc_error *err);
+
 /* Allocates the activations for w x h frames (done by run when the size
  * changes; call it early to fail before a window opens). */
 enum sc_status sc_engine_prepare(struct sc_engine *e, int w, int h,

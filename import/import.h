@@ -23,4 +23,11 @@ enum sc_status sc_import_onnx(const char *path, const char *name,
 enum sc_status sc_import_save(const struct sc_net *n, const char *models_dir,
                               const char *name, int force, struct sc_error *err);
 
+/* Converts Magenta's arbitrary-style TFLite networks (the int8 style
+ * predictor and the float16 transformer) into models_dir/arbitrary/predict
+ * and models_dir/arbitrary/transfer, written into a temporary folder and
+ * renamed into place (a previous copy is swapped out whole). */
+enum sc_status sc_import_arbitrary(const char *predict_tflite, const char *transfer_tflite,
+                                   const char *models_dir, struct sc_error *err);
+
 #endif
