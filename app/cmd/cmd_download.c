@@ -1,4 +1,4 @@
-/* stylecam download [--list] [--from DIR] [--dest DIR] [STYLE...|johnson|all]:
+/* stylecam download [--list] [--from DIR] [--dest DIR] [STYLE...|johnson|arbitrary|all]:
  * the download library (app/download) on its thread, a progress bar on the
  * terminal, its notes as lines, and download.sh's exit statuses. */
 #include <signal.h>
@@ -14,21 +14,24 @@
 #include "common/log.h"
 
 static const char usage[] =
-    "usage: stylecam download [--list] [--from DIR] [--dest DIR] [STYLE...|johnson|all]\n"
+    "usage: stylecam download [--list] [--from DIR] [--dest DIR]\n"
+    "                         [STYLE...|johnson|arbitrary|all]\n"
     "\n"
     "Downloads the painting styles (none named: the nine ml5 styles; johnson: Johnson's\n"
-    "four ONNX networks, imported; all: both), verifies every file against the pins built\n"
+    "four ONNX networks, imported; arbitrary: the two networks that make a style of any\n"
+    "picture, converted; all: every one), verifies every file against the pins built\n"
     "into stylecam, and moves each verified style into DEST (default\n"
     "$XDG_DATA_HOME/stylecam/models). An interrupted download resumes on the next run.\n"
     "\n"
     "  --list      list the styles, marking those installed in DEST\n"
-    "  --from DIR  copy from a local mirror (DIR/STYLE/FILE, DIR/LICENSE, DIR/NAME.onnx)\n"
+    "  --from DIR  copy from a local mirror (DIR/STYLE/FILE, DIR/LICENSE, DIR/NAME.onnx,\n"
+    "              DIR/NAME.tflite)\n"
     "  --dest DIR  install there\n"
     "\n"
     "Exit status: 0 all verified and installed; 1 some failed; 2 bad usage;\n"
     "3 the host could not be reached.\n"
     "Environment: STYLECAM_MODELS_URL (base URL: BASE/STYLE/FILE, BASE/LICENSE,\n"
-    "BASE/NAME.onnx), STYLECAM_LICENSE_URL, STYLECAM_DOWNLOAD_TIMEOUT (seconds to connect\n"
+    "BASE/NAME.onnx, BASE/NAME.tflite), STYLECAM_LICENSE_URL, STYLECAM_DOWNLOAD_TIMEOUT (seconds to connect\n"
     "or to wait on a stalled transfer, 20), STYLECAM_DOWNLOAD_RETRIES (3).\n";
 
 static volatile sig_atomic_t interrupted;
@@ -87,8 +90,9 @@ static int list(const char *dest)
         if ((int)e[i].family != fam) {
             fam = (int)e[i].family;
             printf("%s%s\n", i ? "\n" : "", fam == SC_DL_ML5
-                   ? "Painting styles (stylecam download):" :
-                   "Johnson's networks, on request (stylecam download johnson):");
+                   ? "Painting styles (stylecam download):" : fam == SC_DL_JOHNSON
+                   ? "Johnson's networks, on request (stylecam download johnson):"
+                   : "Any picture as a style, on request (stylecam download arbitrary):");
             printf("  %s\n", sc_download_licence(e[i].family));
         }
         printf("  %-16s %5.1f MB  %s\n", e[i].name, (double)e[i].bytes / 1e6,

@@ -19,6 +19,8 @@ static const char *const licences[] = {
                   "LICENSE).",
     [SC_DL_JOHNSON] = "Johnson's networks: licence 'free for personal or research use' "
                       "(Justin Johnson), not MIT; do not use them commercially.",
+    [SC_DL_ARBITRARY] = "Arbitrary style transfer: Magenta's networks (Ghiasi et al. 2017) "
+                        "under the Apache License 2.0.",
 };
 
 void sc_download_add_note(struct sc_download *d, int error, const char *fmt, ...)
@@ -110,7 +112,7 @@ static void *run(void *arg)
                              "for it to end, then run this one again.", d->dest);
         broken = 1;
     }
-    int said[2] = {0, 0}, installed0 = 0;
+    int said[SC_DL_FAMILIES] = {0}, installed0 = 0;
     char names[512] = "";
     for (int k = 0; !broken && k < d->nwant && stop == FETCH_OK; k++) {
         const struct sc_pin_style *s = &d->pins.style[d->want[k]];
@@ -203,12 +205,14 @@ static enum sc_status pick(struct sc_download *d, const struct sc_download_opts 
             continue;
         }
         if (!all && !johnson) {
-            char ml5[512], onnx[512];
+            char ml5[512], onnx[512], tfl[128];
             sc_pins_names(p, SC_DL_ML5, ml5, sizeof ml5);
             sc_pins_names(p, SC_DL_JOHNSON, onnx, sizeof onnx);
+            sc_pins_names(p, SC_DL_ARBITRARY, tfl, sizeof tfl);
             return sc_error_set(err, SC_ERR_ARG, "Unknown style '%s'; the styles are: %s "
-                                "(give none to get them all), and on request johnson or %s "
-                                "(or all for every one).", n, ml5, onnx);
+                                "(give none to get them all), and on request johnson or %s, "
+                                "%s (any picture as a style), or all for every one.", n, ml5,
+                                onnx, tfl);
         }
         for (int j = 0; j < p->nstyles; j++)
             if (all || p->style[j].family == SC_DL_JOHNSON)
@@ -230,12 +234,15 @@ static void urls(struct sc_download *d, const struct sc_env *env)
         while (n > 1 && d->base[n - 1] == '/')
             d->base[--n] = '\0';
         snprintf(d->onnx_base, sizeof d->onnx_base, "%s", d->base);
+        snprintf(d->tfl_base, sizeof d->tfl_base, "%s", d->base);
         snprintf(d->license_url, sizeof d->license_url, "%.1000s/LICENSE", d->base);
     } else {
         snprintf(d->base, sizeof d->base, "https://raw.githubusercontent.com/%s/%s/%s",
                  p->repo, p->commit, p->folder);
         snprintf(d->onnx_base, sizeof d->onnx_base, "https://raw.githubusercontent.com/%s/%s/%s",
                  p->onnx_repo, p->onnx_commit, p->onnx_folder);
+        snprintf(d->tfl_base, sizeof d->tfl_base, "https://raw.githubusercontent.com/%s/%s/%s",
+                 p->tfl_repo, p->tfl_commit, p->tfl_folder);
         snprintf(d->license_url, sizeof d->license_url,
                  "https://raw.githubusercontent.com/%s/%s/LICENSE", p->repo, p->commit);
     }
@@ -243,6 +250,7 @@ static void urls(struct sc_download *d, const struct sc_env *env)
         snprintf(d->license_url, sizeof d->license_url, "%s", env->license_url);
     host_of(d->base, d->host, sizeof d->host);
     host_of(d->onnx_base, d->onnx_host, sizeof d->onnx_host);
+    host_of(d->tfl_base, d->tfl_host, sizeof d->tfl_host);
 }
 
 enum sc_status sc_download_start(struct sc_download **out, const struct sc_download_opts *o,
@@ -354,8 +362,9 @@ int sc_download_catalog(const char *dest, struct sc_download_entry *out, int max
         out[n].family = s->family;
         out[n].bytes = s->bytes;
         snprintf(dir, sizeof dir, "%s/%s%s", dest, s->name,
-                 s->family == SC_DL_JOHNSON ? "/manifest.json" : "");
-        out[n].installed = s->family == SC_DL_JOHNSON
+                 s->family == SC_DL_JOHNSON ? "/manifest.json"
+                 : s->family == SC_DL_ARBITRARY ? "/transfer/manifest.json" : "");
+        out[n].installed = s->family != SC_DL_ML5
                                ? access(dir, F_OK) == 0
                                : sc_style_digest(p, dir, got) == 0 && !strcmp(got, s->sum);
     }
@@ -364,7 +373,7 @@ int sc_download_catalog(const char *dest, struct sc_download_entry *out, int max
 
 const char *sc_download_licence(enum sc_download_family f)
 {
-    return licences[f == SC_DL_JOHNSON];
+    return (unsigned)f < SC_DL_FAMILIES ? licences[f] : "";
 }
 
 void sc_download_default_dest(const struct sc_env *env, char out[PATH_MAX])

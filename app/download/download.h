@@ -15,7 +15,8 @@
 
 #define SC_DOWNLOAD_MAX_STYLES 32
 
-enum sc_download_family { SC_DL_ML5, SC_DL_JOHNSON };
+enum sc_download_family { SC_DL_ML5, SC_DL_JOHNSON, SC_DL_ARBITRARY };
+#define SC_DL_FAMILIES 3
 
 /* Exit statuses, as models/download.sh's were. */
 enum { SC_DL_EXIT_OK, SC_DL_EXIT_FAILED, SC_DL_EXIT_USAGE, SC_DL_EXIT_UNREACHABLE };

@@ -16,8 +16,9 @@
 struct sc_pin_style {
     char name[64];
     enum sc_download_family family;
-    char file[64];              /* johnson: the .onnx file's name */
-    char sum[65];               /* ml5: the folder's digest; johnson: the file's SHA-256 */
+    char file[64];              /* johnson: the .onnx file's name; arbitrary: the predictor */
+    char sum[65];               /* ml5: the folder's digest; else the file's SHA-256 */
+    char file2[64], sum2[65];   /* arbitrary: the transformer .tflite and its SHA-256 */
     int64_t bytes;              /* 0 when the pins do not say */
 };
 
@@ -27,6 +28,7 @@ struct sc_pins {
     int nfiles;
     char license_sum[65];
     char onnx_repo[128], onnx_commit[64], onnx_folder[128];
+    char tfl_repo[128], tfl_commit[64], tfl_folder[128];
     struct sc_pin_style style[SC_DOWNLOAD_MAX_STYLES];
     int nstyles;
 };
@@ -63,6 +65,7 @@ struct sc_download {
     struct sc_pins pins;
     char dest[PATH_MAX], from[PATH_MAX];
     char base[1024], license_url[1024], onnx_base[1024], host[256], onnx_host[256];
+    char tfl_base[1024], tfl_host[256];
     int timeout_s, retries;
     int want[SC_DOWNLOAD_MAX_STYLES];   /* pin indexes, in order */
     int nwant;

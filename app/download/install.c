@@ -195,11 +195,46 @@ static enum fetch_fail install_ml5(struct sc_download *d, struct fetch *f,
     return FETCH_OK;
 }
 
+/* One pinned file of a style fetched from base (or copied from --from) into
+ * the staging folder and checked against its SHA-256; path is where it lies.
+ * FETCH_OK with *ok 0: it failed verification (said, counted). */
+static enum fetch_fail fetch_pinned(struct sc_download *d, struct fetch *f, const char *base,
+                                    const char *host, const char *name, const char *file,
+                                    const char *sum, const char *tag, char *path, size_t n,
+                                    int *ok, int *failed)
+{
+    char stage[PATH_MAX + 80], url[2400], src[PATH_MAX + 100], why[1024], got[65] = "";
+    *ok = 0;
+    sc_staging_path(d, "", stage, sizeof stage);
+    snprintf(url, sizeof url, "%s/%s", base, file);
+    snprintf(src, sizeof src, "%s/%s", d->from, file);
+    sc_download_add_note(d, 0, "%s: %s %s from %s", tag, d->from[0] ? "copying" : "downloading",
+                         file, d->from[0] ? d->from : host);
+    enum fetch_fail r = get_file(d, f, url, d->from[0] ? src : NULL, stage, file,
+                                 why, sizeof why);
+    if (r != FETCH_OK) {
+        say_failure(d, name, src, r, why);
+        ++*failed;
+        return stops_run(r) ? r : FETCH_OK;
+    }
+    snprintf(path, n, "%s/%s", stage, file);
+    if (sc_sha256_file(path, got) || strcmp(got, sum)) {
+        unlink(path);
+        sc_download_add_note(d, 1, "Style '%s' failed verification (%s hashes to %s, the pin "
+                             "is %s), so it was not installed; run stylecam download %s "
+                             "again, or use another copy with --from DIR.", name, file,
+                             got, sum, name);
+        ++*failed;
+        return FETCH_OK;
+    }
+    *ok = 1;
+    return FETCH_OK;
+}
+
 static enum fetch_fail install_onnx(struct sc_download *d, struct fetch *f,
                                     const struct sc_pin_style *s, const char *tag, int *failed)
 {
-    char final[PATH_MAX + 64], stage[PATH_MAX + 80], path[PATH_MAX + 160], got[65] = "";
-    char url[2400], src[PATH_MAX + 100], why[1024];
+    char final[PATH_MAX + 64], path[PATH_MAX + 160];
     snprintf(final, sizeof final, "%.4000s/%s/manifest.json", d->dest, s->name);
     if (access(final, F_OK) == 0) {
         sc_download_add_bytes(d, s->bytes);
@@ -207,28 +242,11 @@ static enum fetch_fail install_onnx(struct sc_download *d, struct fetch *f,
                              "%s/%s to fetch it again", tag, d->dest, s->name);
         return FETCH_OK;
     }
-    sc_staging_path(d, "", stage, sizeof stage);
-    snprintf(url, sizeof url, "%s/%s", d->onnx_base, s->file);
-    snprintf(src, sizeof src, "%s/%s", d->from, s->file);
-    sc_download_add_note(d, 0, "%s: %s %s from %s", tag, d->from[0] ? "copying" : "downloading",
-                         s->file, d->from[0] ? d->from : d->onnx_host);
-    enum fetch_fail r = get_file(d, f, url, d->from[0] ? src : NULL, stage, s->file,
-                                 why, sizeof why);
-    if (r != FETCH_OK) {
-        say_failure(d, s->name, src, r, why);
-        ++*failed;
-        return stops_run(r) ? r : FETCH_OK;
-    }
-    snprintf(path, sizeof path, "%s/%s", stage, s->file);
-    if (sc_sha256_file(path, got) || strcmp(got, s->sum)) {
-        unlink(path);
-        sc_download_add_note(d, 1, "Style '%s' failed verification (%s hashes to %s, the pin "
-                             "is %s), so it was not installed; run stylecam download %s "
-                             "again, or use another copy with --from DIR.", s->name, s->file,
-                             got, s->sum, s->name);
-        ++*failed;
-        return FETCH_OK;
-    }
+    int ok;
+    enum fetch_fail r = fetch_pinned(d, f, d->onnx_base, d->onnx_host, s->name, s->file,
+                                     s->sum, tag, path, sizeof path, &ok, failed);
+    if (r != FETCH_OK || !ok)
+        return r;
     struct sc_import_opts io = {-1, 0, 0};
     struct sc_net *net = NULL;
     struct sc_error err;
@@ -249,6 +267,46 @@ static enum fetch_fail install_onnx(struct sc_download *d, struct fetch *f,
     return FETCH_OK;
 }
 
+/* Arbitrary style transfer: both networks fetched and verified, then
+ * converted together into DEST/NAME (predict/, transfer/). */
+static enum fetch_fail install_tflite(struct sc_download *d, struct fetch *f,
+                                      const struct sc_pin_style *s, const char *tag,
+                                      int *failed)
+{
+    char final[PATH_MAX + 64], pred[PATH_MAX + 160], tran[PATH_MAX + 160];
+    snprintf(final, sizeof final, "%.4000s/%s/transfer/manifest.json", d->dest, s->name);
+    char pfinal[PATH_MAX + 64];
+    snprintf(pfinal, sizeof pfinal, "%.4000s/%s/predict/manifest.json", d->dest, s->name);
+    if (access(final, F_OK) == 0 && access(pfinal, F_OK) == 0) {
+        sc_download_add_bytes(d, s->bytes);
+        sc_download_add_note(d, 0, "%s: already present (converted earlier), skipped; remove "
+                             "%s/%s to fetch it again", tag, d->dest, s->name);
+        return FETCH_OK;
+    }
+    int ok1 = 0, ok2 = 0;
+    enum fetch_fail r = fetch_pinned(d, f, d->tfl_base, d->tfl_host, s->name, s->file, s->sum,
+                                     tag, pred, sizeof pred, &ok1, failed);
+    if (r == FETCH_OK && ok1)
+        r = fetch_pinned(d, f, d->tfl_base, d->tfl_host, s->name, s->file2, s->sum2, tag,
+                         tran, sizeof tran, &ok2, failed);
+    if (r != FETCH_OK || !ok1 || !ok2)
+        return r;
+    struct sc_error err;
+    enum sc_status st = sc_import_arbitrary(pred, tran, d->dest, &err);
+    unlink(pred);
+    unlink(tran);
+    if (st) {
+        sc_download_add_note(d, 1, "'%s' verified but could not be converted: %s", s->name,
+                             err.msg);
+        ++*failed;
+        return st == SC_ERR_FULL ? FETCH_FULL : FETCH_OK;
+    }
+    snprintf(final, sizeof final, "%s/%s", d->dest, s->name);
+    sc_download_record(d, s->name, final);
+    sc_download_add_note(d, 0, "%s: verified, converted into %s", tag, final);
+    return FETCH_OK;
+}
+
 enum fetch_fail sc_install_style(struct sc_download *d, struct fetch *f, int pin, int k,
                                  int *failed)
 {
@@ -258,8 +316,14 @@ enum fetch_fail sc_install_style(struct sc_download *d, struct fetch *f, int pin
     pthread_mutex_lock(&d->lock);
     snprintf(d->prog.current, sizeof d->prog.current, "%s", s->name);
     pthread_mutex_unlock(&d->lock);
-    return s->family == SC_DL_JOHNSON ? install_onnx(d, f, s, tag, failed)
-                                      : install_ml5(d, f, s, tag, failed);
+    switch (s->family) {
+    case SC_DL_JOHNSON:
+        return install_onnx(d, f, s, tag, failed);
+    case SC_DL_ARBITRARY:
+        return install_tflite(d, f, s, tag, failed);
+    default:
+        return install_ml5(d, f, s, tag, failed);
+    }
 }
 
 enum fetch_fail sc_install_license(struct sc_download *d, struct fetch *f, int *failed)

@@ -38,6 +38,28 @@ static int split(char *line, char **w, int max)
     return n;
 }
 
+/* tflite NAME PREDICTOR SHA256 TRANSFORMER SHA256 BYTES: the two networks of
+ * arbitrary style transfer, fetched and converted together. */
+static int parse_tflite(struct sc_pins *p, char **w, int n)
+{
+    if (p->nstyles == SC_DOWNLOAD_MAX_STYLES || n < 6)
+        return -1;
+    struct sc_pin_style *s = &p->style[p->nstyles];
+    memset(s, 0, sizeof *s);
+    s->family = SC_DL_ARBITRARY;
+    if (copy_word(s->name, sizeof s->name, w[1]) || copy_word(s->file, sizeof s->file, w[2]) ||
+        copy_word(s->file2, sizeof s->file2, w[4]) || strchr(s->name, '/') ||
+        s->name[0] == '.' || strchr(s->file, '/') || strchr(s->file2, '/') ||
+        !is_hex64(w[3]) || !is_hex64(w[5]) || sc_pins_find(p, s->name) >= 0)
+        return -1;
+    memcpy(s->sum, w[3], 65);
+    memcpy(s->sum2, w[5], 65);
+    if (n > 6)
+        s->bytes = strtoll(w[6], NULL, 10);
+    p->nstyles++;
+    return 0;
+}
+
 static int parse_line(struct sc_pins *p, char **w, int n)
 {
     const char *k = w[0];
@@ -53,6 +75,14 @@ static int parse_line(struct sc_pins *p, char **w, int n)
         return copy_word(p->onnx_commit, sizeof p->onnx_commit, w[1]);
     if (!strcmp(k, "onnx-folder"))
         return copy_word(p->onnx_folder, sizeof p->onnx_folder, w[1]);
+    if (!strcmp(k, "tflite-repo"))
+        return copy_word(p->tfl_repo, sizeof p->tfl_repo, w[1]);
+    if (!strcmp(k, "tflite-commit"))
+        return copy_word(p->tfl_commit, sizeof p->tfl_commit, w[1]);
+    if (!strcmp(k, "tflite-folder"))
+        return copy_word(p->tfl_folder, sizeof p->tfl_folder, w[1]);
+    if (!strcmp(k, "tflite"))
+        return parse_tflite(p, w, n);
     if (!strcmp(k, "license"))
         return n < 3 || !is_hex64(w[2]) ? -1 : copy_word(p->license_sum, 65, w[2]);
     if (!strcmp(k, "files")) {

@@ -11,7 +11,7 @@ START_TEST(builtin_pins)
     const struct sc_pins *p = sc_pins_builtin();
     ck_assert_ptr_nonnull(p);
     ck_assert_int_eq(p->nfiles, 49);
-    ck_assert_int_eq(p->nstyles, 13);
+    ck_assert_int_eq(p->nstyles, 14);
     ck_assert_str_eq(p->repo, "ml5js/ml5-data-and-models");
     int k = sc_pins_find(p, "johnson_mosaic");
     ck_assert_int_ge(k, 0);
@@ -19,6 +19,15 @@ START_TEST(builtin_pins)
     ck_assert_str_eq(p->style[k].file, "mosaic.onnx");
     ck_assert_int_eq(p->style[k].bytes, 1712530);
     ck_assert_int_eq(p->style[sc_pins_find(p, "wave")].bytes, 6715241);
+    k = sc_pins_find(p, "arbitrary");
+    ck_assert_int_ge(k, 0);
+    ck_assert_int_eq(p->style[k].family, SC_DL_ARBITRARY);
+    ck_assert_str_eq(p->style[k].file, "style_predict_quantized_256.tflite");
+    ck_assert_str_eq(p->style[k].file2, "style_transfer_f16_384.tflite");
+    ck_assert_str_eq(p->style[k].sum2,
+                     "c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303");
+    ck_assert_int_eq(p->style[k].bytes, 3249056);
+    ck_assert_str_eq(p->tfl_repo, "terryky/tflite_gles_app");
 }
 END_TEST
 
@@ -48,6 +57,11 @@ START_TEST(malformed_pins)
     snprintf(bad, sizeof bad, "style ../x %064d\n", 0);
     ck_assert_int_eq(sc_pins_parse(bad, &p, &err), SC_ERR_FORMAT);
     snprintf(bad, sizeof bad, "files a ../b\n");
+    ck_assert_int_eq(sc_pins_parse(bad, &p, &err), SC_ERR_FORMAT);
+    /* The arbitrary pair: both files and both digests, no paths. */
+    snprintf(bad, sizeof bad, "tflite arb a.tflite %064d\n", 0);
+    ck_assert_int_eq(sc_pins_parse(bad, &p, &err), SC_ERR_FORMAT);
+    snprintf(bad, sizeof bad, "tflite arb a.tflite %064d ../b.tflite %064d 5\n", 0, 0);
     ck_assert_int_eq(sc_pins_parse(bad, &p, &err), SC_ERR_FORMAT);
 }
 END_TEST
