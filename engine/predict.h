@@ -2,7 +2,9 @@
  * Magenta's MobileNetV2 predictor, int8): any picture becomes a style
  * vector. Runs on the CPU, emulating TFLite's XNNPACK int8 arithmetic so
  * the vector lands on the runtime's own int8 grid; it runs once per style
- * picture. Not thread-safe: one thread uses a predictor at a time. */
+ * picture (about 0.12 s at 256x256 on one core; the vectors of the
+ * runtime's references are met exactly, tests/arbitrary/predict). Not
+ * thread-safe: one thread uses a predictor at a time. */
 #ifndef SC_PREDICT_H
 #define SC_PREDICT_H
 
