@@ -456,16 +456,16 @@ double sc_engine_stab_ms(const struct sc_engine *e)
     return sc_stab_ms(&e->stab);
 }
 
-/* STUB, replaced by the conditional-norm author. */
 int sc_engine_style_vec_len(const struct sc_engine *e, int style)
 {
-    (void)e; (void)style;
-    return 0;
+    return style >= 0 && style < e->nstyles ? sc_plan_vec_len(e->styles[style]) : 0;
 }
 
+/* Until a vector is set, a conditional style runs with the zero vector. The
+ * write is ordered on the kernel queue, so frames in flight keep theirs. */
 enum sc_status sc_engine_set_style_vector(struct sc_engine *e, int style, const float *vec,
                                           struct sc_error *err)
 {
-    (void)e; (void)style; (void)vec;
-    return sc_error_set(err, SC_ERR_ARG, "This style takes no style vector.");
+    enum sc_status st = check_style(e, style, err);
+    return st ? st : sc_plan_set_vector(e->styles[style], &e->rt, vec, err);
 }

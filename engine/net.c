@@ -8,10 +8,12 @@
 #define SC_NET_MAX_LAYERS 1024
 #define SC_NET_MAX_CHANNELS 4096
 #define SC_NET_MAX_K 31
+#define SC_NET_MAX_VEC 4096
 
 struct sc_net {
     char name[128];
     struct sc_net_io io;
+    int vec_len;
     struct sc_net_layer *l;
     int *chans;               /* output channels per layer */
     int n, cap;
@@ -53,6 +55,21 @@ const struct sc_net_io *sc_net_io(const struct sc_net *n) { return &n->io; }
 int sc_net_count(const struct sc_net *n) { return n->n; }
 const struct sc_net_layer *sc_net_layer(const struct sc_net *n, int i) { return &n->l[i]; }
 int sc_net_channels(const struct sc_net *n, int i) { return n->chans[i]; }
+
+int sc_net_vec_len(const struct sc_net *n) { return n->vec_len; }
+
+enum sc_status sc_net_set_vec_len(struct sc_net *n, int len, struct sc_error *err)
+{
+    if (len < 0 || len > SC_NET_MAX_VEC)
+        return sc_error_set(err, SC_ERR_FORMAT, "Style '%s' takes a style vector of %d "
+                            "values; 0 to %d are supported.", n->name, len, SC_NET_MAX_VEC);
+    /* Its layers were checked against the length they were added with. */
+    if (n->n > 1 && len != n->vec_len)
+        return sc_error_set(err, SC_ERR_ARG, "The style vector's length of style '%s' is "
+                            "set after its layers; set it first.", n->name);
+    n->vec_len = len;
+    return SC_OK;
+}
 
 static float *copy_floats(const float *src, long count)
 {
@@ -99,14 +116,20 @@ static int layer_channels(const struct sc_net *n, const struct sc_net_layer *l, 
         return l->out;
     }
     case SC_OP_NORM:
-    case SC_OP_SCALE:
-        if (!l->w || !l->b || l->nw != c || l->nb != c)
-            return BAD("Layer '%s' of style '%s' needs %d scales and shifts, one per "
-                       "channel.", nm, n->name, c), -1;
+    case SC_OP_SCALE: {
+        /* A conditional norm holds a row of V weights and a bias per value. */
+        long per = l->cond ? l->cond + 1 : 1;
+        if (l->cond && l->cond != n->vec_len)
+            return BAD("Layer '%s' of style '%s' takes a style vector of %d values where "
+                       "the style gives %d.", nm, n->name, l->cond, n->vec_len), -1;
+        if (!l->w || !l->b || l->nw != c * per || l->nb != c * per)
+            return BAD("Layer '%s' of style '%s' needs %ld scales and shifts, %ld per "
+                       "channel.", nm, n->name, c * per, per), -1;
         if (l->op == SC_OP_NORM && !(l->eps > 0 && l->eps < 1))
             return BAD("Layer '%s' of style '%s' has epsilon %g; it must lie in (0, 1).",
                        nm, n->name, l->eps), -1;
         return c;
+    }
     case SC_OP_UPSAMPLE:
         if (l->stride < 1 || l->stride > 8)
             return BAD("Layer '%s' of style '%s' upsamples by %d; 1 to 8 are supported.",
@@ -140,6 +163,10 @@ enum sc_status sc_net_add(struct sc_net *n, const struct sc_net_layer *l, int *i
         return BAD("Style '%s' has more than %d layers.", n->name, SC_NET_MAX_LAYERS);
     if ((unsigned)l->op >= SC_OP_COUNT || (l->op == SC_OP_INPUT) != (n->n == 0))
         return BAD("Layer '%s' of style '%s' has an unknown operation.", l->name, n->name);
+    if (l->cond < 0 || (l->cond && l->op != SC_OP_NORM))
+        return BAD("Layer '%s' of style '%s' takes a style vector of %d values; only an "
+                   "instance norm takes one, of a positive length.", l->name, n->name,
+                   l->cond);
     int c = 3;
     if (n->n > 0) {
         if (l->in[0] < 0 || l->in[0] >= n->n || (l->op != SC_OP_ADD && l->in[1] >= 0))
@@ -243,6 +270,23 @@ enum sc_status sc_net_shapes(const struct sc_net *n, int w, int h, int (*dims)[2
     return SC_OK;
 }
 
+void sc_net_cond_affine(const struct sc_net_layer *l, const float *vec, float *scale,
+                        float *shift)
+{
+    int v = l->cond, c = (int)(l->nw / (v + 1));
+    for (int i = 0; i < c; i++) {
+        const float *g = l->w + (size_t)i * (v + 1), *b = l->b + (size_t)i * (v + 1);
+        /* Double sums: the result must not depend on summation order. */
+        double sg = g[v], sb = b[v];
+        for (int k = 0; k < v; k++) {
+            sg += (double)g[k] * vec[k];
+            sb += (double)b[k] * vec[k];
+        }
+        scale[i] = (float)sg;
+        shift[i] = (float)sb;
+    }
+}
+
 double sc_net_macs(const struct sc_net *n, int w, int h)
 {
     int (*dims)[2] = malloc((size_t)n->n * sizeof *dims);
@@ -264,6 +308,8 @@ double sc_net_macs(const struct sc_net *n, int w, int h)
 enum sc_status sc_net_copy(const struct sc_net *src, struct sc_net **out, struct sc_error *err)
 {
     enum sc_status st = sc_net_init(out, src->name, &src->io, err);
+    if (!st)
+        st = sc_net_set_vec_len(*out, src->vec_len, err);
     for (int i = 1; !st && i < src->n; i++)
         st = sc_net_add(*out, &src->l[i], NULL, err);
     if (st)

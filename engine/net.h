@@ -19,7 +19,10 @@ enum sc_pad_mode { SC_PAD_EXPLICIT, SC_PAD_SAME_UPPER, SC_PAD_SAME_LOWER };
  * conv:     w [k][k][in/groups][out], b [out] or NULL; pad[] zero padding
  * deconv:   w [k][k][out][in]; out = (n-1)*stride + k - pad_before - pad_after
  *           (a negative pad_after adds rows, ONNX's output padding)
- * norm:     instance norm, w = scale [c], b = shift [c], eps
+ * norm:     instance norm, w = scale [c], b = shift [c], eps; a conditional
+ *           norm (cond = the style vector's length V > 0) takes them from
+ *           the vector instead: w = [c][V+1] and b = [c][V+1], each row V
+ *           weights then a bias (scale = w_row . vec + w_row[V], likewise shift)
  * scale:    y = x*w[c] + b[c]
  * clip:     lo <= y <= hi;  leaky relu: y = x < 0 ? lo*x : x
  * pad:      pad[] rows/columns added (negative: cropped), border filled as above
@@ -37,6 +40,7 @@ struct sc_net_layer {
     float eps, lo, hi;
     const float *w, *b;
     long nw, nb;
+    int cond;                /* norm: style-vector length of a conditional norm, 0 none */
 };
 
 /* Picture format on the way in and out of the network. */
@@ -57,6 +61,11 @@ enum sc_status sc_net_copy(const struct sc_net *src, struct sc_net **out, struct
 enum sc_status sc_net_add(struct sc_net *n, const struct sc_net_layer *l, int *index,
                           struct sc_error *err);
 
+/* The style vector's length a conditional style takes (0: none, the
+ * default); set before adding conditional norms, which must match it. */
+enum sc_status sc_net_set_vec_len(struct sc_net *n, int len, struct sc_error *err);
+int sc_net_vec_len(const struct sc_net *n);
+
 const char *sc_net_name(const struct sc_net *n);
 const struct sc_net_io *sc_net_io(const struct sc_net *n);
 int sc_net_count(const struct sc_net *n);
@@ -72,6 +81,11 @@ enum sc_status sc_net_shapes(const struct sc_net *n, int w, int h, int (*dims)[2
 /* TF/ONNX SAME padding of side n: output ceil(n/s); upper puts the odd
  * row after. */
 void sc_net_same_pad(int n, int k, int s, int upper, int *before, int *after);
+
+/* A conditional norm's scale and shift (c values each) for style vector
+ * vec (l->cond floats): the C reference the engine computes them with. */
+void sc_net_cond_affine(const struct sc_net_layer *l, const float *vec, float *scale,
+                        float *shift);
 
 /* Multiply-adds of one pass at w x h (0 when the size does not fit). */
 double sc_net_macs(const struct sc_net *n, int w, int h);

@@ -132,6 +132,9 @@ static long weight_count(const struct sc_net *n, const struct sc_net_layer *l, i
 {
     if (l->op == SC_OP_CONV || l->op == SC_OP_DECONV)
         return (long)l->k * l->k * (c / (l->groups > 0 ? l->groups : 1)) * l->out;
+    /* A conditional norm: a row of V weights and a bias per channel. */
+    if (l->op == SC_OP_NORM && l->cond > 0 && l->cond <= 100000)
+        return (long)c * (l->cond + 1);
     return c;
 }
 
@@ -160,6 +163,7 @@ static enum sc_status read_layer(struct reader *r, struct sc_net *n, struct json
     l.stride = get_int(o, "stride", l.op == SC_OP_UPSAMPLE ? 2 : 1, &ok);
     l.groups = get_int(o, "groups", 1, &ok);
     l.eps = get_float(o, "eps", 1e-5f, &ok);
+    l.cond = get_int(o, "cond", 0, &ok);
     l.lo = get_float(o, l.op == SC_OP_LEAKY_RELU ? "alpha" : "min", 0, &ok);
     l.hi = get_float(o, "max", 0, &ok);
     if (json_object_object_get_ex(o, "pad", &v) && json_object_is_type(v, json_type_string))
@@ -173,9 +177,10 @@ static enum sc_status read_layer(struct reader *r, struct sc_net *n, struct json
     long nw = weight_count(n, &l, c);
     int conv = l.op == SC_OP_CONV || l.op == SC_OP_DECONV;
     l.w = tensor(r, o, conv ? "weights" : "scale", nw, &ok);
-    l.b = tensor(r, o, conv ? "bias" : "shift", conv ? l.out : c, &ok);
+    long nb = conv ? l.out : nw;
+    l.b = tensor(r, o, conv ? "bias" : "shift", nb, &ok);
     l.nw = l.w ? nw : 0;
-    l.nb = l.b ? (conv ? l.out : c) : 0;
+    l.nb = l.b ? nb : 0;
     if (!ok)
         return RBAD(r, "%s: layer %d ('%s') has a malformed or out-of-range field; import the "
                     "style again.", r->path, idx, l.name);
@@ -196,6 +201,7 @@ enum sc_status sc_netfile_read(struct json_object *root, const char *dir, const 
         io.bgr = strcmp(json_object_get_string(v), "bgr") == 0;
     io.in_range = get_float(root, "input_range", 255, &ok);
     io.out_range = get_float(root, "output_range", 255, &ok);
+    int vec_len = get_int(root, "vector", 0, &ok);
     if (!ok || !(io.in_range == 1 || io.in_range == 255) ||
         !(io.out_range == 1 || io.out_range == 255) ||
         !json_object_object_get_ex(root, "layers", &layers) ||
@@ -207,6 +213,8 @@ enum sc_status sc_netfile_read(struct json_object *root, const char *dir, const 
     r.wts = wts;
     if (!st)
         st = sc_net_init(out, name, &io, err);
+    if (!st)
+        st = sc_net_set_vec_len(*out, vec_len, err);
     size_t nl = json_object_array_length(layers);
     for (size_t i = 0; !st && i < nl; i++)
         st = read_layer(&r, *out, json_object_array_get_idx(layers, i), (int)i + 1);
@@ -272,6 +280,8 @@ static struct json_object *layer_json(const struct sc_net_layer *l, FILE *wf, lo
             l->border == 1 ? "reflect" : l->border == 2 ? "edge" : "zero"));
     if (l->op == SC_OP_NORM)
         json_object_object_add(o, "eps", json_object_new_double(l->eps));
+    if (l->op == SC_OP_NORM && l->cond)
+        add_int(o, "cond", l->cond);
     if (l->op == SC_OP_LEAKY_RELU)
         json_object_object_add(o, "alpha", json_object_new_double(l->lo));
     if (l->op == SC_OP_CLIP) {
@@ -294,8 +304,12 @@ enum sc_status sc_netfile_write(const struct sc_net *n, const char *dir, struct 
     long off = 0;
     if (!bad)
         fprintf(mf, "{\"stylecam\": %d, \"channels\": \"%s\", \"input_range\": %g, "
-                "\"output_range\": %g,\n \"layers\": [\n", SC_NETFILE_VERSION,
-                io->bgr ? "bgr" : "rgb", io->in_range, io->out_range);
+                "\"output_range\": %g,\n", SC_NETFILE_VERSION, io->bgr ? "bgr" : "rgb",
+                io->in_range, io->out_range);
+    if (!bad && sc_net_vec_len(n))
+        fprintf(mf, " \"vector\": %d,\n", sc_net_vec_len(n));
+    if (!bad)
+        fprintf(mf, " \"layers\": [\n");
     for (int i = 1; !bad && i < sc_net_count(n); i++) {
         struct json_object *o = layer_json(sc_net_layer(n, i), wf, &off, &bad);
         fprintf(mf, "  %s%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |

@@ -38,7 +38,8 @@ enum sc_status sc_ops_pointwise(struct sc_clrt *rt, const struct sc_kernels *k, 
     int a = (int)act;
     struct sc_arg args[] = {ARG(x), ARG(y), ARG(hw), ARG(a), ARG(lo), ARG(hi), ARG(scale),
                             ARG(shift)};
-    size_t lws[2] = {64, 1}, gws[2] = {round_up((size_t)hw, 64), (size_t)c};
+    /* 8 values a work item */
+    size_t lws[2] = {64, 1}, gws[2] = {round_up(((size_t)hw + 7) / 8, 64), (size_t)c};
     return launch(rt, k->pointwise, "An element-wise layer", args, 8, 2, gws, lws, ev, err);
 }
 
@@ -66,7 +67,7 @@ enum sc_status sc_ops_pad(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem
     struct sc_arg a[] = {ARG(in), ARG(h), ARG(w), ARG(top), ARG(left), ARG(border),
                          ARG(out), ARG(oh), ARG(ow)};
     size_t gws[3], lws[3] = {LX, LY, 1};
-    pixel_grid(ow, oh, gws, lws);
+    pixel_grid((ow + 7) / 8, oh, gws, lws);   /* 8 pixels a work item */
     gws[2] = (size_t)c;
     return launch(rt, k->pad2d, "Padding", a, 9, 3, gws, lws, ev, err);
 }
@@ -77,7 +78,7 @@ enum sc_status sc_ops_upsample(struct sc_clrt *rt, const struct sc_kernels *k, c
 {
     struct sc_arg a[] = {ARG(in), ARG(h), ARG(w), ARG(f), ARG(out)};
     size_t gws[3], lws[3] = {LX, LY, 1};
-    pixel_grid(w * f, h * f, gws, lws);
+    pixel_grid((w * f + 7) / 8, h * f, gws, lws);   /* 8 pixels a work item */
     gws[2] = (size_t)c;
     return launch(rt, k->upsample, "Upsampling", a, 5, 3, gws, lws, ev, err);
 }

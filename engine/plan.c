@@ -6,6 +6,7 @@ const char *sc_plan_name(const struct sc_plan *p) { return p->name; }
 const struct sc_net_io *sc_plan_io(const struct sc_plan *p) { return &p->io; }
 uint64_t sc_plan_weight_bytes(const struct sc_plan *p) { return p->bytes; }
 int sc_plan_max_norm_channels(const struct sc_plan *p) { return p->max_norm_c; }
+int sc_plan_vec_len(const struct sc_plan *p) { return p->vec_len; }
 
 static void release(cl_mem *m)
 {
@@ -27,6 +28,7 @@ void sc_plan_free(struct sc_plan **pp)
     *pp = NULL;
     if (!p)
         return;
+    sc_plan_cond_free(p);
     for (int i = 0; i < p->nsteps; i++) {
         struct step *s = &p->steps[i];
         release(&s->w);
@@ -178,6 +180,8 @@ static enum sc_status upload_step(struct sc_clrt *rt, struct sc_plan *p, const s
     case ST_NORM:
         if (s->oc > p->max_norm_c)
             p->max_norm_c = s->oc;
+        if (l->cond)
+            return sc_plan_cond_init(p, rt, s, l, err);
         /* fallthrough */
     case ST_POINTWISE: {
         if (l->op != SC_OP_NORM && l->op != SC_OP_SCALE)
@@ -226,6 +230,7 @@ enum sc_status sc_plan_init(struct sc_plan **out, struct sc_clrt *rt, const stru
         return sc_error_set(err, SC_ERR_NOMEM, "Out of memory loading a style.");
     snprintf(p->name, sizeof p->name, "%s", sc_net_name(n));
     p->io = *sc_net_io(n);
+    p->vec_len = sc_net_vec_len(n);
     int nl = sc_net_count(n);
     enum sc_status st = plan_alloc(p, nl, nl, err);
     int *uses = st ? NULL : calloc((size_t)nl, sizeof *uses);

@@ -43,6 +43,16 @@ enum sc_status sc_plan_run(struct sc_plan *p, struct sc_clrt *rt, const struct s
                            const struct sc_plan_bufs *bufs, int profiling, cl_mem *out,
                            int *ow, int *oh, struct sc_error *err);
 
+/* The style vector's length the plan takes (0: none). */
+int sc_plan_vec_len(const struct sc_plan *p);
+
+/* Sets a conditional style's vector (sc_plan_vec_len finite floats): each
+ * conditional norm's scale and shift computed on the host and written on
+ * the kernel queue, so they apply from the next frame enqueued on it;
+ * nothing happens when vec is the vector in use. */
+enum sc_status sc_plan_set_vector(struct sc_plan *p, struct sc_clrt *rt, const float *vec,
+                                  struct sc_error *err);
+
 /* Per-step times of the last profiled run (ms); returns the count. */
 int sc_plan_times(const struct sc_plan *p, double *ms, const char **names, int n);
 

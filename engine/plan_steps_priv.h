@@ -5,6 +5,8 @@
 
 #include "engine/plan_priv.h"
 
+#define SC_PLAN_STAGES 2
+
 enum step_kind { ST_CONV, ST_WINO, ST_GROUPED, ST_DECONV, ST_NORM, ST_POINTWISE, ST_ADD,
                  ST_PAD, ST_UPSAMPLE };
 
@@ -17,6 +19,9 @@ struct step {
     enum sc_act act;
     float eps, lo, hi;
     cl_mem w, b, scale, shift;
+    int cond;                    /* conditional norm: style-vector length, 0 none */
+    float *cw, *cb;              /* its host matrices [oc][cond+1] (net.h) */
+    size_t stage_off;            /* its scale, then shift, in a staging area */
     int last;                    /* src dies here (its buffer may be reused in place) */
     /* per frame size */
     int v_slot, m_slot;          /* Winograd scratch */
@@ -32,11 +37,29 @@ struct sc_plan {
     int *chans, *last_use;       /* per blob */
     int (*dims)[2];              /* per blob, for the current size */
     int *slot;                   /* per blob: pool buffer, -1 = x0 */
+    /* Conditional norms (plan_cond.c): the vector in use (zeros until one is
+     * set) and staging areas for non-blocking writes, each reused only once
+     * the write from it has finished (its event). */
+    int vec_len;
+    float *vec;
+    size_t stage_floats;
+    float *stage[SC_PLAN_STAGES];
+    cl_event stage_ev[SC_PLAN_STAGES];
+    int stage_next;
 };
 
 /* Places the activations of the current size (dims) in pool buffers:
  * slot[i] grows to what buffer i must hold, *nslots to the count. */
 enum sc_status sc_plan_place(struct sc_plan *p, size_t slot[SC_PLAN_MAX_SLOTS], int *nslots,
                              struct sc_error *err);
+
+/* A conditional norm step's host matrices, and its scale and shift buffers
+ * holding the zero vector's values (plan_cond.c). */
+enum sc_status sc_plan_cond_init(struct sc_plan *p, struct sc_clrt *rt, struct step *s,
+                                 const struct sc_net_layer *l, struct sc_error *err);
+
+/* Frees what sc_plan_cond_init and sc_plan_set_vector made, after waiting
+ * for writes in flight. */
+void sc_plan_cond_free(struct sc_plan *p);
 
 #endif

@@ -1,8 +1,10 @@
 /* stylecam bench: the engine's speed per frame size, on one device. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "app/cmd/commands.h"
@@ -17,8 +19,8 @@
 struct size_result {
     int w, h, frames;
     double med, p10, p90, min, max;   /* ms per frame */
-    double layer_ms[32];
-    const char *layer_names[32];
+    double layer_ms[64];
+    const char *layer_names[64];
     int nlayers;
     double device_mb;
     double macs;          /* of one pass of this style at this size */
@@ -86,7 +88,7 @@ static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h,
         r->med = frames % 2 ? t[frames / 2] : (t[frames / 2 - 1] + t[frames / 2]) / 2;
         r->p10 = t[frames / 10];
         r->p90 = t[(frames * 9) / 10 < frames ? (frames * 9) / 10 : frames - 1];
-        r->nlayers = sc_engine_layer_times(eng, r->layer_ms, r->layer_names, 32);
+        r->nlayers = sc_engine_layer_times(eng, r->layer_ms, r->layer_names, 64);
         r->device_mb = (double)sc_engine_device_bytes(eng) / (1 << 20);
         r->macs = sc_engine_style_macs(eng, style);
     }
@@ -111,14 +113,8 @@ static void print_text(const struct size_result *r, const char *style)
                total > 0 ? 100 * r->layer_ms[i] / total : 0);
 }
 
-static void print_json(const struct size_result *r, int n, const char *device,
-                       const char *style, int cache_hit)
+static void print_results(const struct size_result *r, int n)
 {
-    printf("{\"device\": \"");
-    for (const char *c = device; *c; c++)
-        printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-    printf("\", \"style\": \"%s\", \"first_frame_ms\": %.1f, \"kernel_cache_hit\": %s, "
-           "\"results\": [", style, first_frame_ms, cache_hit ? "true" : "false");
     for (int i = 0; i < n; i++) {
         double macs = r[i].macs;
         printf("%s\n  {\"w\": %d, \"h\": %d, \"frames\": %d, \"ms_median\": %.3f, "
@@ -132,7 +128,25 @@ static void print_json(const struct size_result *r, int n, const char *device,
                    r[i].layer_ms[k]);
         printf("]}");
     }
-    printf("\n]}\n");
+    printf("\n]");
+}
+
+/* arb: the arbitrary-style transformer's results beside the style's (narb 0: none). */
+static void print_json(const struct size_result *r, int n, const char *device,
+                       const char *style, int cache_hit, const struct size_result *arb,
+                       int narb)
+{
+    printf("{\"device\": \"");
+    for (const char *c = device; *c; c++)
+        printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+    printf("\", \"style\": \"%s\", \"first_frame_ms\": %.1f, \"kernel_cache_hit\": %s, "
+           "\"results\": [", style, first_frame_ms, cache_hit ? "true" : "false");
+    print_results(r, n);
+    if (narb) {
+        printf(",\n\"transformer\": \"arbitrary/transfer\", \"transformer_results\": [");
+        print_results(arb, narb);
+    }
+    printf("}\n");
 }
 
 static enum sc_status load_style(struct sc_app *app, struct sc_engine *eng, const char **name,
@@ -152,6 +166,40 @@ static enum sc_status load_style(struct sc_app *app, struct sc_engine *eng, cons
     }
     *name = app->styles.list[i].name;
     return st;
+}
+
+/* The arbitrary-style transformer (MODELS/arbitrary/transfer) as style 1
+ * when a models folder holds it, with a fixed (zero) style vector: its speed
+ * does not depend on the vector. *found 0 when there is none. */
+static enum sc_status load_transformer(struct sc_app *app, struct sc_engine *eng, int *found,
+                                       struct sc_error *err)
+{
+    *found = 0;
+    for (int d = 0; d < app->styles.ndirs; d++) {
+        char dir[PATH_MAX + 32], man[PATH_MAX + 64];
+        struct stat sb;
+        snprintf(dir, sizeof dir, "%s/arbitrary/transfer", app->styles.dirs[d]);
+        snprintf(man, sizeof man, "%s/manifest.json", dir);
+        if (stat(man, &sb) != 0)
+            continue;
+        struct sc_model *m;
+        int idx = -1;
+        enum sc_status st = sc_model_load(dir, &m, err);
+        if (!st) {
+            st = sc_engine_add_style(eng, m, &idx, err);
+            sc_model_free(&m);
+        }
+        int len = st ? 0 : sc_engine_style_vec_len(eng, idx);
+        float *zero = len ? calloc((size_t)len, sizeof *zero) : NULL;
+        if (!st && len && !zero)
+            st = sc_error_set(err, SC_ERR_NOMEM, "Out of memory for a style vector.");
+        if (!st && zero)
+            st = sc_engine_set_style_vector(eng, idx, zero, err);
+        free(zero);
+        *found = !st;
+        return st;
+    }
+    return SC_OK;
 }
 
 /* stylecam bench --recorder: 1280x720 frames straight into the recorder. */
@@ -180,20 +228,29 @@ int sc_cmd_bench(struct sc_app *app)
     struct sc_error err;
     const char *style = NULL;
     start_ms = now_ms();
+    int arb = 0;
     enum sc_status st = sc_engine_init(&eng, &eo, &err);
     if (!st)
         st = load_style(app, eng, &style, &err);
-    struct size_result res[8];
+    if (!st)
+        st = load_transformer(app, eng, &arb, &err);
+    struct size_result res[8], ares[8];
     memset(res, 0, sizeof res);
+    memset(ares, 0, sizeof ares);
     for (int i = 0; !st && i < nsizes; i++) {
         int w = o->nsizes ? o->sizes[i][0] : defaults[i][0];
         int h = o->nsizes ? o->sizes[i][1] : defaults[i][1];
         st = bench_size(eng, 0, w, h, frames, &res[i], &err);
         if (!st && !o->json)
             print_text(&res[i], style);
+        if (!st && arb)
+            st = bench_size(eng, 1, w, h, frames, &ares[i], &err);
+        if (!st && arb && !o->json)
+            print_text(&ares[i], "arbitrary/transfer");
     }
     if (!st && o->json)
-        print_json(res, nsizes, sc_engine_device_name(eng), style, sc_engine_cache_hit(eng));
+        print_json(res, nsizes, sc_engine_device_name(eng), style, sc_engine_cache_hit(eng),
+                   ares, arb ? nsizes : 0);
     else if (!st)
         printf("device: %s\nstart-up to first frame: %.0f ms (kernels %s)\n",
                sc_engine_device_name(eng), first_frame_ms,
