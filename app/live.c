@@ -116,8 +116,6 @@ static enum sc_status load_styles(struct sc_live *lv, struct sc_engine *eng,
 {
     const struct sc_styles *s = &lv->app->styles;
     const char *want = lv->app->opt->style;
-    if (want && sc_styles_find(s, want) < 0)
-        return sc_styles_unknown(s, want, err);
     for (int i = 0; i < s->n && lv->nstyles < SC_LIVE_MAX_STYLES; i++) {
         struct sc_model *m;
         struct sc_error e;
@@ -134,17 +132,36 @@ static enum sc_status load_styles(struct sc_live *lv, struct sc_engine *eng,
             sc_warn("Skipping style '%s': %s", s->list[i].name, e.msg);
             continue;
         }
-        if (want && strcmp(want, s->list[i].name) == 0)
-            lv->controls.style = lv->nstyles;
         snprintf(lv->style_names[lv->nstyles++], 128, "%s", s->list[i].name);
     }
-    /* The remembered style, unless --style named one. */
-    const char *kept = lv->settings.style;
-    if (!want && kept[0] && lv->nstyles > 0) {
-        int i = 0;
-        while (i < lv->nstyles && strcmp(lv->style_names[i], kept) != 0)
-            i++;
-        if (i < lv->nstyles)
+    return SC_OK;
+}
+
+static int style_index(const struct sc_live *lv, const char *name)
+{
+    for (int i = 0; i < lv->nstyles; i++)
+        if (strcmp(lv->style_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* The first style: --style, else the first --style-image picture, else the
+ * one used last time, else the first. Picture styles are loaded by now. */
+static enum sc_status pick_style(struct sc_live *lv, struct sc_error *err)
+{
+    const struct sc_options *o = lv->app->opt;
+    const char *want = o->style, *kept = lv->settings.style;
+    int i;
+    if (want && (i = style_index(lv, want)) < 0)
+        return sc_styles_unknown(&lv->app->styles, want, err);
+    if (want) {
+        lv->controls.style = i;
+    } else if (o->nstyle_images) {
+        for (i = 0; i < lv->nstyles && !lv->arb.is_arb[i]; i++)
+            ;
+        lv->controls.style = i < lv->nstyles ? i : 0;
+    } else if (kept[0] && lv->nstyles > 0) {
+        if ((i = style_index(lv, kept)) >= 0)
             lv->controls.style = i;
         else
             sc_info("The style '%s' used last time is no longer installed; starting with "
@@ -248,6 +265,10 @@ enum sc_status sc_live_start(struct sc_live *lv, struct sc_error *err)
         st = sc_engine_init(&eng, &eo, err);
     if (!st)
         st = load_styles(lv, eng, err);
+    if (!st)
+        sc_live_arb_start(lv, eng);
+    if (!st)
+        st = pick_style(lv, err);
     if (!st)
         st = open_source(lv, err);
     /* --frames ends a headless run: the processing thread makes exactly that
@@ -534,5 +555,6 @@ int sc_cmd_live(struct sc_app *app)
     stop(&lv);
     if (!o->headless)
         settings_write(&lv);
+    sc_live_arb_free(&lv);
     return rc;
 }

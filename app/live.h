@@ -11,10 +11,24 @@
 #include "app/cmd/commands.h"
 #include "app/output/display.h"
 #include "app/process/process.h"
+#include "app/styles/arbitrary.h"
 #include "app/window/window.h"
 #include "common/settings.h"
 
 #define SC_LIVE_MAX_STYLES 64
+
+/* Any picture as a style: what the live session knows of its picture
+ * styles. Written by sc_live_start (the starter thread, before the window
+ * loop joins it), then by the main thread only. */
+struct sc_live_arb {
+    int found;                              /* the arbitrary networks are installed */
+    struct sc_arb_paths paths;
+    char store[PATH_MAX];                   /* where P and dropped pictures are kept */
+    int is_arb[SC_LIVE_MAX_STYLES];         /* by engine index: made from a picture */
+    float vec[SC_LIVE_MAX_STYLES][SC_STYLE_VEC];  /* by engine index: its own vector */
+    struct sc_predict *pr;                  /* loaded at start when needed; handed on
+                                               to the window's style worker */
+};
 
 /* The outputs' ids at the processing thread. */
 enum { SC_LIVE_OUT_DISPLAY = 1, SC_LIVE_OUT_RECORD, SC_LIVE_OUT_VCAM };
@@ -36,6 +50,7 @@ struct sc_live {
     char settings_path[PATH_MAX];          /* "" = none read, none written */
     uint64_t vcam_order;                   /* the last V's order to the processing thread */
     int vcam_asked;                        /* what it asked: 1 start, 0 stop */
+    struct sc_live_arb arb;                /* picture styles (app/live_arb.c) */
 };
 
 /* Set from the SIGINT/SIGTERM handler: every loop checks it. */
@@ -75,6 +90,17 @@ int sc_live_vcam_on(const struct sc_live *lv, const struct sc_process_status *ps
  * to open the device comes later, from its thread (logged, and the
  * processing thread's message). */
 int sc_live_toggle_vcam(struct sc_live *lv);
+
+/* live_arb.c: the picture styles at start (--style-image, then the stored
+ * ones), each added to eng with its vector; a bad picture or missing
+ * networks are a warning and the session goes on. Starter thread. */
+void sc_live_arb_start(struct sc_live *lv, struct sc_engine *eng);
+/* A name for a new picture style: from path's file name, unique among the
+ * session's styles and the stored ones. */
+void sc_live_arb_name(struct sc_live *lv, const char *path, char out[64]);
+/* Registers engine style lv->nstyles as a picture style with vec. */
+void sc_live_arb_register(struct sc_live *lv, const char *name, const float *vec);
+void sc_live_arb_free(struct sc_live *lv);
 
 /* The copies each stage made (debug builds), at debug level. */
 void sc_live_log_copies(struct sc_live *lv, const struct sc_display_tally *t);

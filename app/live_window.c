@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/live.h"
+#include "app/live_pics.h"
 #include "app/download/download.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -39,6 +40,9 @@ struct ui {
     int dl_told;                    /* its end was said */
     int shown_style;                /* the style last logged */
     int hint_logged;                /* the D hint was said on the console */
+    struct sc_live_pics *pics;      /* picture styles: P, drops, B, [ ] */
+    char said_blend[96];            /* the overlay's blend line, as last logged */
+    char said_busy[128];            /* its "adding style" line, as last logged */
 };
 
 static void note(struct ui *u, const char *msg)
@@ -95,7 +99,8 @@ static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v;
 static void compare_changed(struct ui *u, struct sc_controls *c)
 {
     int on = sc_window_compare(u->win);
-    sc_mailbox_want_original(u->lv->mailbox, on);
+    /* A picture-style grab (P) waiting for its original keeps asking. */
+    sc_mailbox_want_original(u->lv->mailbox, on || sc_live_pics_grabbing(u->pics));
     if (on)
         c->refresh++;
 }
@@ -201,6 +206,17 @@ static void download_poll(struct ui *u)
     }
 }
 
+/* A new style is logged; a blend of the style left ends first. */
+static void style_shown(struct ui *u)
+{
+    const struct sc_controls *c = &u->lv->controls;
+    if (c->style == u->shown_style)
+        return;
+    sc_live_pics_style_changed(u->pics, u->shown_style, c->style);
+    u->shown_style = c->style;
+    sc_info("style %d of %d: %s", c->style + 1, u->lv->nstyles, u->lv->style_names[c->style]);
+}
+
 /* Applies one action; returns 1 to quit. */
 static int handle(struct ui *u, const struct sc_ui_event *ev)
 {
@@ -229,14 +245,41 @@ static int handle(struct ui *u, const struct sc_ui_event *ev)
     case SC_UI_VCAM: toggle_vcam(u); break;
     case SC_UI_SNAPSHOT: snapshot(u); break;
     case SC_UI_DOWNLOAD: download_start(u); return 0;
+    case SC_UI_PICTURE:
+    case SC_UI_BLEND:
+    case SC_UI_MIX_DOWN:
+    case SC_UI_MIX_UP:
+    case SC_UI_DROP:
+        if (!sc_live_pics_action(u->pics, ev))
+            return 0;
+        break;
     default: return 0;
     }
-    if (c->style != u->shown_style) {
-        u->shown_style = c->style;
-        sc_info("style %d of %d: %s", c->style + 1, n, u->lv->style_names[c->style]);
-    }
+    style_shown(u);
     sc_process_set_controls(u->lv->process, c);
     return 0;
+}
+
+/* Picture styles: the worker's results and orders done. */
+static void pics_poll(struct ui *u)
+{
+    if (sc_live_pics_poll(u->pics)) {
+        style_shown(u);
+        sc_process_set_controls(u->lv->process, &u->lv->controls);
+    }
+    const char *msg = sc_live_pics_note(u->pics);
+    if (msg)
+        note(u, msg);
+}
+
+/* A picture-style line of the overlay that changed, at debug level (the
+ * window tests follow the overlay through these). */
+static void overlay_said(char *said, size_t n, const char *now, const char *what)
+{
+    if (strcmp(said, now) == 0)
+        return;
+    snprintf(said, n, "%s", now);
+    sc_debug("overlay: %s: %s", what, now[0] ? now : "(none)");
 }
 
 static void fill_overlay(struct ui *u)
@@ -278,6 +321,11 @@ static void fill_overlay(struct ui *u)
         snprintf(u->seen, sizeof u->seen, "%s", ps.message);
         note(u, ps.message);
     }
+    pics_poll(u);
+    char busy[128];
+    sc_live_pics_overlay(u->pics, ov->blend, sizeof ov->blend, busy, sizeof busy);
+    overlay_said(u->said_blend, sizeof u->said_blend, ov->blend, "blend line");
+    overlay_said(u->said_busy, sizeof u->said_busy, busy, "status");
     const char *msg = "";
     if (cs.state != SC_CAPTURE_RUNNING)
         msg = cs.message;                       /* camera lost: stays until it is back */
@@ -285,6 +333,8 @@ static void fill_overlay(struct ui *u)
         msg = ps.message;
     else if (sc_now_us() < u->note_until)
         msg = u->note;
+    else if (busy[0])
+        msg = busy;                             /* "Adding style..." until it is there */
     else if (!u->shown)
         msg = "Stylizing the first frame...";
     snprintf(ov->status_msg, sizeof ov->status_msg, "%.255s", msg);
@@ -307,6 +357,7 @@ static enum sc_status take_frame(struct ui *u, int *fresh, struct sc_error *err)
     if (!*fresh)
         return SC_OK;
     u->shown = s;
+    sc_live_pics_frame(u->pics, s, sc_window_compare(u->win));
     return sc_window_show(u->win, &s->stylized, s->with_original ? &s->original : NULL, err);
 }
 
@@ -412,7 +463,15 @@ int sc_live_run_window(struct sc_live *lv)
     }
     sc_mailbox_set_notify(lv->mailbox, wake_window, u.win);
     u.shown_style = lv->controls.style;
+    u.pics = sc_live_pics_new(lv);
+    if (!u.pics) {
+        sc_err("Out of memory starting the window.");
+        sc_window_free(&u.win);
+        return 1;
+    }
+    sc_debug("window: the live view runs; keys are taken from now on");
     int rc = loop(&u);
+    sc_live_pics_free(&u.pics);     /* the worker ends before the pipeline */
     sc_download_free(&u.dl);        /* cut short: a part stays to resume, nothing half-installed */
     sc_mailbox_set_notify(lv->mailbox, NULL, NULL);   /* no wake after the window */
     sc_live_log_copies(lv, &u.tally);

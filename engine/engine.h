@@ -44,8 +44,9 @@ int sc_engine_style_count(const struct sc_engine *e);
 const char *sc_engine_style_name(const struct sc_engine *e, int index);
 
 /* Conditional styles (arbitrary style transfer): a network whose instance
- * norms take their scale and shift from a style vector. The length of the
- * vector style takes, 0 for a style that takes none. */
+ * norms take their scale and shift from a style vector (until one is set,
+ * the zero vector: the norms' biases). The length of the vector style
+ * takes, 0 for a style that takes none. */
 int sc_engine_style_vec_len(const struct sc_engine *e, int style);
 
 /* Sets style's vector (sc_engine_style_vec_len floats, finite): its norms'

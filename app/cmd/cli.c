@@ -8,7 +8,7 @@ enum {
     OPT_MODELS = 256, OPT_CL_DEVICE, OPT_LIST_CL, OPT_LIST_STYLES, OPT_LIST_DEVICES,
     OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
     OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON, OPT_INFER, OPT_RECORDER, OPT_INFLIGHT,
-    OPT_STABILIZE, OPT_RECORD_QUALITY, OPT_FLICKER, OPT_VCAM, OPT_VCAM_FORMAT,
+    OPT_STABILIZE, OPT_RECORD_QUALITY, OPT_FLICKER, OPT_VCAM, OPT_VCAM_FORMAT, OPT_STYLE_IMAGE,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
     {"flicker", no_argument, NULL, OPT_FLICKER},
     {"vcam", required_argument, NULL, OPT_VCAM},
     {"vcam-format", required_argument, NULL, OPT_VCAM_FORMAT},
+    {"style-image", required_argument, NULL, OPT_STYLE_IMAGE},
     {NULL, 0, NULL, 0},
 };
 
@@ -48,6 +49,7 @@ void sc_cli_usage(FILE *out)
 {
     fputs("usage: stylecam [options]                 live camera stylization\n"
           "       stylecam stylize --style NAME [--models DIR] IN OUT\n"
+          "       stylecam stylize --style-image PICTURE [--models DIR] IN OUT\n"
           "       stylecam bench [--style NAME] [--size WxH ...] [--frames N] [--json]\n"
           "       stylecam bench --recorder [--size WxH] [--frames N]\n"
           "       stylecam bench --flicker [--style NAME] [--size WxH] [--frames N]\n"
@@ -58,6 +60,8 @@ void sc_cli_usage(FILE *out)
           "  --style NAME          first style (default: the first on the search path)\n"
           "  --models DIR[:DIR]    style folders (else $STYLECAM_MODELS, ./models,\n"
           "                        $XDG_DATA_HOME/stylecam/models, the install's share)\n"
+          "  --style-image FILE    any picture as a style, named after the file (repeat\n"
+          "                        for more; needs 'stylecam download arbitrary')\n"
           "  --list-styles         print the search path and the styles in it\n"
           "  --cl-device N         OpenCL device (else $STYLECAM_CL_DEVICE, a GPU first)\n"
           "  --list-cl-devices     print the OpenCL devices with their numbers\n"
@@ -91,7 +95,10 @@ void sc_cli_usage(FILE *out)
           "keys in the window: 1-9 and Left/Right styles, Space pause, F fullscreen,\n"
           "C compare, M mirror, +/- strength, O keep colours, T stabilize,\n"
           "V virtual camera, H overlay, R record, "
-          "S snapshot, Q or Esc quit\n", out);
+          "S snapshot, Q or Esc quit;\n"
+          "picture styles: drop a picture on the window, P the camera's picture as a\n"
+          "style, B blend (with the previous picture style, the camera's own look, off),\n"
+          "[ and ] the mix\n", out);
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -228,6 +235,14 @@ static enum sc_status parse_opt(int c, struct sc_options *o, struct sc_error *er
         if ((o->vcam_format = parse_word(optarg, vcam_format_words)) < 0)
             return bad(err, "--vcam-format", optarg, "yuyv or i420");
         return SC_OK;
+    case OPT_STYLE_IMAGE:
+        if (o->nstyle_images == SC_CLI_MAX_STYLE_IMAGES)
+            return sc_error_set(err, SC_ERR_ARG, "Too many --style-image options: at most %d "
+                                "pictures at once.", SC_CLI_MAX_STYLE_IMAGES);
+        if (!optarg[0])
+            return bad(err, "--style-image", optarg, "a picture file (PNG or JPEG)");
+        o->style_images[o->nstyle_images++] = optarg;
+        return SC_OK;
     case 'v': o->verbose = 1; return SC_OK;
     case 'h': o->cmd = SC_CMD_HELP; return SC_OK;
     case OPT_VERSION: o->cmd = SC_CMD_VERSION; return SC_OK;
@@ -268,9 +283,16 @@ enum sc_status sc_cli_parse(int argc, char **argv, struct sc_options *o,
     }
     int rest = ac - optind;
     if (o->cmd == SC_CMD_STYLIZE) {
-        if (rest != 2 || !o->style)
-            return sc_error_set(err, SC_ERR_ARG, "stylize needs --style NAME, an input and "
-                                "an output: stylecam stylize --style NAME IN.png OUT.png");
+        if (rest != 2 || (!o->style && !o->nstyle_images))
+            return sc_error_set(err, SC_ERR_ARG, "stylize needs --style NAME (or "
+                                "--style-image PICTURE), an input and an output: stylecam "
+                                "stylize --style NAME IN.png OUT.png");
+        if (o->style && o->nstyle_images)
+            return sc_error_set(err, SC_ERR_ARG, "stylize takes --style NAME or "
+                                "--style-image PICTURE, not both.");
+        if (o->nstyle_images > 1)
+            return sc_error_set(err, SC_ERR_ARG, "stylize takes one --style-image picture; "
+                                "run it once for each.");
         o->in = av[optind];
         o->out = av[optind + 1];
     } else if (rest > 0) {

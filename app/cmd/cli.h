@@ -7,6 +7,8 @@
 
 #include "common/status.h"
 
+#define SC_CLI_MAX_STYLE_IMAGES 16
+
 enum sc_command {
     SC_CMD_LIVE,          /* default: camera -> stylize -> window */
     SC_CMD_STYLIZE,       /* stylecam stylize IN OUT */
@@ -49,6 +51,8 @@ struct sc_options {
     int bench_flicker;       /* --flicker (bench): measure flicker off and on */
     const char *vcam;        /* --vcam DEVICE|auto|pipewire; NULL = none at start */
     int vcam_format;         /* --vcam-format: 0 yuyv, 1 i420 */
+    const char *style_images[SC_CLI_MAX_STYLE_IMAGES];  /* --style-image FILE, in order (any picture as a style) */
+    int nstyle_images;
     int verbose;             /* -v */
     const char *in, *out;    /* stylize's positional arguments */
 };

@@ -34,14 +34,33 @@ static void publish_outputs(struct sc_process *p, uint64_t orders_done)
 /* The add-style order: the model is read and uploaded here, between
  * frames (nothing is in flight); a failure is a message, the pipeline goes
  * on. */
-static void add_style(struct sc_process *p, const char *dir)
+static void add_style(struct sc_process *p, const char *dir, const float *vec)
 {
     struct sc_model *m = NULL;
     struct sc_error err;
-    enum sc_status st = sc_model_load(dir, &m, &err);
+    enum sc_status st = SC_OK;
+    int idx = -1;
+    if (vec && p->vec_model && strcmp(p->vec_model_dir, dir) == 0) {
+        m = p->vec_model;       /* one read of the transformer serves every picture style */
+    } else {
+        st = sc_model_load(dir, &m, &err);
+    }
     if (!st)
-        st = sc_engine_add_style(p->o.engine, m, NULL, &err);
-    sc_model_free(&m);
+        st = sc_engine_add_style(p->o.engine, m, &idx, &err);
+    if (!st && vec)
+        st = sc_engine_set_style_vector(p->o.engine, idx, vec, &err);
+    if (vec && m && m != p->vec_model) {
+        char *d = strdup(dir);
+        if (d) {
+            sc_model_free(&p->vec_model);
+            free(p->vec_model_dir);
+            p->vec_model = m;
+            p->vec_model_dir = d;
+            m = NULL;
+        }
+    }
+    if (m != p->vec_model)
+        sc_model_free(&m);
     if (st) {
         sc_warn("%s", err.msg);
         sc_process_message(p, err.msg);
@@ -50,6 +69,18 @@ static void add_style(struct sc_process *p, const char *dir)
     pthread_mutex_lock(&p->lock);
     p->status.styles = n;
     pthread_mutex_unlock(&p->lock);
+}
+
+/* A blend or a new mix: the next frame has the new look, and the
+ * stabilizer must not carry the old one into it. */
+static void set_vector(struct sc_process *p, int style, const float *vec)
+{
+    struct sc_error err;
+    if (sc_engine_set_style_vector(p->o.engine, style, vec, &err)) {
+        sc_warn("%s", err.msg);
+        sc_process_message(p, err.msg);
+    }
+    p->stab_reset = 1;
 }
 
 /* Takes the controls and carries out the orders (with no frame in flight,
@@ -69,8 +100,12 @@ static int take_orders(struct sc_process *p, struct sc_controls *c, enum sc_stat
     *st = sc_flight_drain(p, err);
     for (int i = 0; i < n; i++) {
         if (o[i].style_dir) {
-            add_style(p, o[i].style_dir);
+            add_style(p, o[i].style_dir, o[i].vec);
             free(o[i].style_dir);
+            free(o[i].vec);
+        } else if (o[i].vec) {
+            set_vector(p, o[i].vec_style, o[i].vec);
+            free(o[i].vec);
         } else if (o[i].attach) {
             sc_fanout_attach(p, o[i].id, o[i].drv, o[i].priv);
         } else {
@@ -248,14 +283,17 @@ void sc_process_free(struct sc_process **pp)
     /* Orders the thread never took: their outputs are closed here. */
     pthread_mutex_lock(&p->lock);
     for (int i = 0; i < p->norders; i++) {
-        if (p->orders[i].style_dir)
-            free(p->orders[i].style_dir);
-        else if (p->orders[i].attach)
-            p->orders[i].drv->close(p->orders[i].priv, NULL, 0);
+        struct order *o = &p->orders[i];
+        if (!o->style_dir && !o->vec && o->attach)
+            o->drv->close(o->priv, NULL, 0);
+        free(o->style_dir);
+        free(o->vec);
     }
     p->norders = 0;
     pthread_mutex_unlock(&p->lock);
     sc_engine_free(&p->o.engine);
+    sc_model_free(&p->vec_model);
+    free(p->vec_model_dir);
     sc_flight_free(p);
     pthread_mutex_destroy(&p->lock);
     free(p);
@@ -288,6 +326,35 @@ uint64_t sc_process_add_style(struct sc_process *p, const char *dir)
     uint64_t n = post(p, &(struct order){.style_dir = copy});
     if (!n)
         free(copy);
+    return n;
+}
+
+static float *vec_copy(const float *vec)
+{
+    float *v = malloc(SC_STYLE_VEC * sizeof *v);
+    if (v)
+        memcpy(v, vec, SC_STYLE_VEC * sizeof *v);
+    return v;
+}
+
+uint64_t sc_process_add_vec_style(struct sc_process *p, const char *dir, const float *vec)
+{
+    char *copy = strdup(dir);
+    float *v = vec_copy(vec);
+    uint64_t n = copy && v ? post(p, &(struct order){.style_dir = copy, .vec = v}) : 0;
+    if (!n) {
+        free(copy);
+        free(v);
+    }
+    return n;
+}
+
+uint64_t sc_process_set_vector(struct sc_process *p, int style, const float *vec)
+{
+    float *v = vec_copy(vec);
+    uint64_t n = v ? post(p, &(struct order){.vec = v, .vec_style = style}) : 0;
+    if (!n)
+        free(v);
     return n;
 }
 

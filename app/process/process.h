@@ -10,6 +10,7 @@
 #include "app/capture/ring.h"
 #include "app/output/output.h"
 #include "engine/engine.h"
+#include "engine/predict.h"
 
 /* Leases the thread may hold (a frame per flight, read by the engine, and
  * the last frame, for a paused re-render) + 2: a LIVE ring keeps the newest. */
@@ -90,6 +91,16 @@ uint64_t sc_process_detach(struct sc_process *p, int id);
  * style's engine index is styles - 1; or it failed and status.message says
  * why. Returns the order's number, or 0 when too many wait. */
 uint64_t sc_process_add_style(struct sc_process *p, const char *dir);
+
+/* Any thread: the same for a conditional style (arbitrary style transfer):
+ * the folder's model (read once and kept) is added and given vec
+ * (SC_STYLE_VEC floats, copied). The order number, or 0 when too many wait. */
+uint64_t sc_process_add_vec_style(struct sc_process *p, const char *dir, const float *vec);
+
+/* Any thread: gives style a new vector (copied) before the next frame; no
+ * kernel is built, and the stabilizer starts afresh. A failure is a
+ * message. The order number, or 0 when too many wait. */
+uint64_t sc_process_set_vector(struct sc_process *p, int style, const float *vec);
 
 void sc_process_get_status(struct sc_process *p, struct sc_process_status *st);
 /* The output id's figures in st, or NULL when it is not attached. */

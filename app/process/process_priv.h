@@ -40,6 +40,9 @@ struct order {
     const struct sc_output_driver *drv;
     void *priv;
     char *style_dir;            /* set: add the style folder (owned; attach unused) */
+    float *vec;                 /* owned: with style_dir, the new style's vector; alone,
+                                   the new vector of style vec_style */
+    int vec_style;
 };
 
 struct sc_process {
@@ -62,6 +65,9 @@ struct sc_process {
     int64_t last_end_us;                /* when the last frame finished */
     struct sc_controls shown_with;      /* settings of the last frame begun */
     int stab_reset;                     /* the next frame starts the stabilizer afresh */
+    struct sc_model *vec_model;         /* the conditional model added last, kept for the
+                                           next picture style (vec_model_dir's) */
+    char *vec_model_dir;
     int small_w, small_h;               /* network size when smaller (0: full) */
     double fps_t0;
     uint64_t fps_n;

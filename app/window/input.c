@@ -4,6 +4,8 @@
 #include "app/window/window.h"
 #include "app/window/window_priv.h"
 
+#include <stdio.h>
+
 struct key_binding {
     SDL_Keycode key;
     enum sc_ui_action action;
@@ -41,6 +43,10 @@ static const struct key_binding key_table[] = {
     {SDLK_r, SC_UI_RECORD, 0, false},
     {SDLK_s, SC_UI_SNAPSHOT, 0, false},
     {SDLK_d, SC_UI_DOWNLOAD, 0, false},
+    {SDLK_p, SC_UI_PICTURE, 0, false},
+    {SDLK_b, SC_UI_BLEND, 0, false},
+    {SDLK_LEFTBRACKET, SC_UI_MIX_DOWN, 0, true},
+    {SDLK_RIGHTBRACKET, SC_UI_MIX_UP, 0, true},
 };
 
 static const char *const action_names[SC_UI_ACTION_COUNT] = {
@@ -62,6 +68,11 @@ static const char *const action_names[SC_UI_ACTION_COUNT] = {
     [SC_UI_RECORD] = "RECORD",
     [SC_UI_SNAPSHOT] = "SNAPSHOT",
     [SC_UI_DOWNLOAD] = "DOWNLOAD",
+    [SC_UI_PICTURE] = "PICTURE",
+    [SC_UI_BLEND] = "BLEND",
+    [SC_UI_MIX_DOWN] = "MIX_DOWN",
+    [SC_UI_MIX_UP] = "MIX_UP",
+    [SC_UI_DROP] = "DROP",
     [SC_UI_RESIZED] = "RESIZED",
     [SC_UI_EXPOSE] = "EXPOSE",
     [SC_UI_WAKE] = "WAKE",
@@ -117,7 +128,16 @@ static int map_window_event(const SDL_WindowEvent *we, struct sc_ui_event *ev)
 /* The action e means, if any (0: none). */
 static int translate(struct sc_window *win, const SDL_Event *e, struct sc_ui_event *ev)
 {
-    *ev = (struct sc_ui_event){SC_UI_NONE, 0};
+    *ev = (struct sc_ui_event){SC_UI_NONE, 0, NULL};
+    if (e->type == SDL_DROPFILE) {
+        /* SDL's copy is freed at once; the path lives in the window until
+         * the next drop. */
+        snprintf(win->dropped, sizeof win->dropped, "%s", e->drop.file ? e->drop.file : "");
+        SDL_free(e->drop.file);
+        ev->action = SC_UI_DROP;
+        ev->path = win->dropped;
+        return win->dropped[0] != '\0';
+    }
     if (e->type == SDL_QUIT) {
         ev->action = SC_UI_QUIT;
         return 1;

@@ -26,6 +26,12 @@ enum sc_ui_action {
     SC_UI_RECORD,        /* R */
     SC_UI_SNAPSHOT,      /* S */
     SC_UI_DOWNLOAD,      /* D: download the painting styles in the background */
+    SC_UI_PICTURE,       /* P: the camera's picture becomes a style */
+    SC_UI_BLEND,         /* B: blend with the previous picture style, the camera's own
+                            look, off, in turn */
+    SC_UI_MIX_DOWN,      /* [: the blend partner's share down (repeats while held) */
+    SC_UI_MIX_UP,        /* ]: up */
+    SC_UI_DROP,          /* a file dropped on the window: ev.path */
     SC_UI_RESIZED,       /* the window changed size: redraw */
     SC_UI_EXPOSE,        /* the window needs a redraw */
     SC_UI_WAKE,          /* sc_window_wake from another thread */
@@ -35,6 +41,7 @@ enum sc_ui_action {
 struct sc_ui_event {
     enum sc_ui_action action;
     int style_index;     /* SC_UI_STYLE_INDEX only: 0 for key 1, ... 8 for key 9 */
+    const char *path;    /* SC_UI_DROP only: the file, valid until the next poll or wait */
 };
 
 /* Takes the next event that means something to the program off SDL's queue

@@ -22,7 +22,8 @@ static const char *const help_items[] = {
     "Q quit", "1-9 style", "Left/Right prev/next", "Space pause",
     "F fullscreen", "C compare", "M mirror", "+/- strength",
     "O keep colours", "T stabilize", "V virtual camera", "H hide overlay", "R record",
-    "S snapshot", "D download styles",
+    "S snapshot", "D download styles", "P picture as style", "drop a picture: style",
+    "B blend", "[ ] mix",
 };
 
 void sc_overlay_format_elapsed(double seconds, char out[16])
@@ -67,15 +68,18 @@ int sc_overlay_format_lines(const struct sc_overlay *ov,
     snprintf(lines[3], SC_OVERLAY_LINE_LEN, "keep colours %s   mirror %s   stabilize %s",
              ov->keep_colors ? "on" : "off", ov->mirror ? "on" : "off",
              stab[ov->stabilize >= 0 && ov->stabilize <= 2 ? ov->stabilize : 0]);
+    int n = 4;
+    if (ov->blend[0])
+        snprintf(lines[n++], SC_OVERLAY_LINE_LEN, "%.95s", ov->blend);
     if (!ov->vcam)
-        return 4;
+        return n;
     if (!ov->vcam_where[0])
-        snprintf(lines[4], SC_OVERLAY_LINE_LEN, "virtual camera: starting...");
+        snprintf(lines[n], SC_OVERLAY_LINE_LEN, "virtual camera: starting...");
     else
-        snprintf(lines[4], SC_OVERLAY_LINE_LEN, "virtual camera %.40s   %" PRIu64 " sent   %"
+        snprintf(lines[n], SC_OVERLAY_LINE_LEN, "virtual camera %.40s   %" PRIu64 " sent   %"
                  PRIu64 " repeated   %" PRIu64 " dropped", ov->vcam_where, ov->vcam_frames,
                  ov->vcam_repeated, ov->vcam_dropped);
-    return 5;
+    return n + 1;
 }
 
 float sc_overlay_scale(int ow)

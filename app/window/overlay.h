@@ -33,10 +33,12 @@ struct sc_overlay {
     uint64_t vcam_frames;   /* frames sent to it, repeats included */
     uint64_t vcam_repeated; /* of those, sent again because no new one came in time */
     uint64_t vcam_dropped;  /* frames it lost (late, or a slow reader) */
+    char blend[96];         /* "" = none; else the picture-style blend ("blend: 60% coffee
+                               + 40% chelsea   [ ] mix"): a panel line */
 };
 
 /* The panel's text lines, formatted for display (one per row). */
-enum { SC_OVERLAY_MAX_LINES = 5, SC_OVERLAY_LINE_LEN = 96 };
+enum { SC_OVERLAY_MAX_LINES = 6, SC_OVERLAY_LINE_LEN = 112 };
 
 /* Fills lines with the panel's rows for ov; returns how many were used. */
 int sc_overlay_format_lines(const struct sc_overlay *ov,

@@ -123,6 +123,8 @@ enum sc_status sc_window_init(struct sc_window **out,
         return st;
     }
     win->wake_event = SDL_RegisterEvents(1);
+    /* A picture dropped on the window becomes a style (XDND on X11). */
+    SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
     win->text = sc_text_new();
     if (!win->text || win->wake_event == (Uint32)-1) {
         sc_window_free(&win);

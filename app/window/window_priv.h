@@ -32,6 +32,7 @@ struct sc_window {
     int windowed_w, windowed_h;     /* the size out of fullscreen (screen pixels) */
     char title_base[64];            /* opts->title, or "stylecam" */
     char title[192];                /* the title set last (base, style, marks) */
+    char dropped[4096];             /* the file dropped last (SC_UI_DROP's path) */
 };
 
 /* text.c: the overlay's text. A system font (fontconfig's match for DejaVu

@@ -3,6 +3,7 @@
 #include <SDL.h>
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "app/window/input.h"
@@ -11,7 +12,7 @@
 
 static struct sc_ui_event map(int32_t key, uint16_t mod, int repeat, int *bound)
 {
-    struct sc_ui_event ev = {SC_UI_NONE, -1};
+    struct sc_ui_event ev = {SC_UI_NONE, -1, NULL};
     *bound = sc_input_map_key(key, mod, repeat, &ev);
     return ev;
 }
@@ -26,6 +27,8 @@ START_TEST(keys_map_to_actions)
         {SDLK_MINUS, SC_UI_STRENGTH_DOWN}, {SDLK_KP_MINUS, SC_UI_STRENGTH_DOWN},
         {SDLK_o, SC_UI_KEEP_COLORS}, {SDLK_t, SC_UI_STABILIZE}, {SDLK_h, SC_UI_OVERLAY},
         {SDLK_r, SC_UI_RECORD}, {SDLK_s, SC_UI_SNAPSHOT}, {SDLK_d, SC_UI_DOWNLOAD},
+        {SDLK_p, SC_UI_PICTURE}, {SDLK_b, SC_UI_BLEND}, {SDLK_LEFTBRACKET, SC_UI_MIX_DOWN},
+        {SDLK_RIGHTBRACKET, SC_UI_MIX_UP},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int bound;
@@ -56,6 +59,10 @@ END_TEST
 START_TEST(repeats_and_chords)
 {
     int bound;
+    map(SDLK_RIGHTBRACKET, KMOD_NONE, 1, &bound);
+    ck_assert_int_eq(bound, 1);               /* held ] keeps moving the mix */
+    map(SDLK_p, KMOD_NONE, 1, &bound);
+    ck_assert_int_eq(bound, 0);               /* a held P adds one style, not many */
     struct sc_ui_event ev = map(SDLK_EQUALS, KMOD_SHIFT, 1, &bound);
     ck_assert_int_eq(bound, 1);               /* held '+' keeps raising */
     ck_assert_int_eq(ev.action, SC_UI_STRENGTH_UP);
@@ -112,6 +119,14 @@ START_TEST(panel_lines)
     ov.infer_h = 240;
     sc_overlay_format_lines(&ov, lines);
     ck_assert_str_eq(lines[2], "dropped 7   strength 65%   network 320x240");
+
+    /* A blend is a line of its own, above the virtual camera's. */
+    snprintf(ov.blend, sizeof ov.blend, "blend: 60%% coffee + 40%% chelsea   [ ] mix");
+    ov.vcam = true;
+    n = sc_overlay_format_lines(&ov, lines);
+    ck_assert_int_eq(n, 6);
+    ck_assert_str_eq(lines[4], "blend: 60% coffee + 40% chelsea   [ ] mix");
+    ck_assert_str_eq(lines[5], "virtual camera: starting...");
 
     struct sc_overlay empty = {0};
     sc_overlay_format_lines(&empty, lines);
