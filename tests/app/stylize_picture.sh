@@ -29,15 +29,33 @@ expect_fail "no networks" "not installed.*run 'stylecam download arbitrary'" \
 "$STYLECAM_BIN" download --from "$STYLECAM_SHARED/models-arbitrary" --dest "$M" arbitrary \
     >"$W/dl" 2>&1 || { cat "$W/dl"; fail "stylecam download arbitrary failed"; }
 
-if ! "$STYLECAM_BIN" stylize --models "$M" --style-image "$G/style_coffee_256.png" \
-    "$G/chelsea_384.png" "$W/out.png" 2>"$W/err"; then
-    cat "$W/err"
-    skip "stylize --style-image fails: the arbitrary-style engine has not landed (see above)"
-fi
+"$STYLECAM_BIN" stylize --models "$M" --style-image "$G/style_coffee_256.png" \
+    "$G/chelsea_384.png" "$W/out.png" 2>"$W/err" ||
+    { cat "$W/err"; fail "stylize --style-image failed with the networks installed"; }
 [ "$(identify -format '%wx%h' "$W/out.png")" = 384x384 ] || fail "the output is not 384x384"
 psnr=$(compare -metric PSNR "$W/out.png" "$G/chelsea_384.coffee.png" null: 2>&1)
 awk_check '$1 == "inf" || $1 >= 35' "$psnr" || fail "PSNR $psnr dB against TFLite's output (35 needed)"
 pass "stylize --style-image: 384x384, PSNR $psnr dB against TFLite"
+
+# Every reference the TFLite runtime made (tests/arbitrary/refs): other style
+# pictures, and contents of other sizes, through the command as a user runs it.
+R=$STYLECAM_SRC/tests/arbitrary/refs
+n=0
+for ref in "$R"/chelsea_*x*.*.png; do
+    base=${ref##*/}; size=${base#chelsea_}; size=${size%%.*}; style=${base#chelsea_"$size".}
+    style=${style%.png}
+    pic=$R/style_${style}_256.png; [ -f "$pic" ] || pic=$G/style_${style}_256.png
+    content=$R/chelsea_$size.png; [ -f "$content" ] || content=$G/chelsea_384.png
+    "$STYLECAM_BIN" stylize --models "$M" --style-image "$pic" "$content" "$W/r.png" 2>"$W/err" ||
+        { cat "$W/err"; fail "stylize failed for $base"; }
+    [ "$(identify -format '%wx%h' "$W/r.png")" = "$size" ] || fail "$base: output is not $size"
+    psnr=$(compare -metric PSNR "$W/r.png" "$ref" null: 2>&1)
+    awk_check '$1 == "inf" || $1 >= 35' "$psnr" || fail "$base: PSNR $psnr dB (35 needed)"
+    echo "  $base: PSNR $psnr dB"
+    n=$((n + 1))
+done
+[ "$n" -ge 5 ] || fail "only $n references found in $R"
+pass "stylize --style-image against $n more TFLite references, each PSNR >= 35 dB"
 rm -f "$W/out.png"
 
 printf 'no picture\n' >"$W/notes.png"
