@@ -122,6 +122,9 @@ kill -0 "$APP_PID" || fail "stylecam ended after a bad drop"
 [ "$(count 'added as 5')" -eq 0 ] || fail "a bad picture was added"
 quit
 pass "window: --style-image, P, B, [ ], a drop and bad drops"
+# Under ThreadSanitizer the window's threads are what matters: the rest runs
+# in the ordinary and ASan builds.
+[ "${PICTURES_WINDOW_ONLY:-0}" = 1 ] && exit 0
 
 # Restart: the stored styles are listed and loaded.
 "$STYLECAM_BIN" --list-styles --models "$M" >"$WORK/list" 2>&1
