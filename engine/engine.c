@@ -6,6 +6,7 @@
 
 #include "engine/clrt_priv.h"
 #include "engine/ops_priv.h"
+#include "engine/peak_priv.h"
 #include "engine/plan_priv.h"
 #include "engine/stab_priv.h"
 
@@ -437,6 +438,20 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
 double sc_engine_style_macs(const struct sc_engine *e, int style)
 {
     return style >= 0 && style < e->nstyles && e->w ? sc_plan_macs(e->styles[style]) : 0;
+}
+
+int sc_engine_layer_macs(const struct sc_engine *e, int style, double *direct, double *real,
+                         int n)
+{
+    if (style < 0 || style >= e->nstyles || !e->w)
+        return 0;
+    return sc_plan_step_macs(e->styles[style], direct, real, n);
+}
+
+enum sc_status sc_engine_fma_peak(struct sc_engine *e, double *gflops, int *width,
+                                  struct sc_error *err)
+{
+    return sc_peak_measure(&e->rt, e->k.prog, gflops, width, err);
 }
 
 int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names, int n)
