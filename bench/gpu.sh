@@ -15,7 +15,8 @@
 #
 # --quick: 96x64 and 160x120, 2 frames (seconds on a CPU; what the suite runs).
 # --no-system-icds: register only the NVIDIA library, not /etc/OpenCL/vendors.
-# Exit status: 0 everything ran and agrees; 1 outputs disagree; 2 a step failed.
+# Exit status: 0 everything ran and agrees; 1 outputs disagree; 2 a step failed;
+# 77 no PyTorch. Each step has a time limit, so the whole stays under 8 minutes.
 set -eu -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +30,7 @@ MODELS=
 QUICK=0
 SYSTEM_ICDS=1
 
-usage() { sed -n '13,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '13,19p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) QUICK=1 ;;
@@ -54,8 +55,10 @@ fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stylecam-gpu-work.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 exec > >(tee -a "$OUT/gpu.log") 2>&1
+TEE=$!
+# gpu.log complete before the caller collects $OUT.
+trap 'rm -rf "$WORK"; exec >&- 2>&-; wait $TEE 2>/dev/null || true' EXIT
 T0=$(date +%s)
 say() { echo "gpu.sh [$(( $(date +%s) - T0 ))s]: $*"; }
 STATUS=0
@@ -125,7 +128,7 @@ if [ -z "$NV" ]; then
         [ -e "$icd" ] && grep -q nvidia "$icd" && { NV=$(head -1 "$icd"); break; }
     done
 fi
-[ -n "$NV" ] || NV=$(timeout 60 find / -xdev -maxdepth 7 -name 'libnvidia-opencl.so*' \
+[ -n "$NV" ] || NV=$(timeout 30 find / -xdev -maxdepth 7 -name 'libnvidia-opencl.so*' \
                        -not -path '/proc/*' 2>/dev/null | head -1 || true)
 if [ -n "$NV" ]; then
     echo "$NV" > "$VENDORS/nvidia.icd"
@@ -195,7 +198,7 @@ if [ -n "$SC" ]; then
     [ -n "$CL_DEVICE" ] && args+=(--cl-device "$CL_DEVICE")
     mkdir -p "$WORK/dump"
     say "stylecam ${args[*]}"
-    if timeout 300 "$SC" "${args[@]}" > "$OUT/stylecam.json" 2> "$OUT/stylecam.err"; then
+    if timeout 180 "$SC" "${args[@]}" > "$OUT/stylecam.json" 2> "$OUT/stylecam.err"; then
         SC_JSON=$OUT/stylecam.json
         say "stylecam done: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("; ".join("%dx%d %.2f ms" % (r["w"], r["h"], r["ms_median"]) for r in d["results"]), "| peak %.0f GFLOP/s |" % d["peak_gflops"], d["device"])' "$SC_JSON")"
     else
@@ -222,7 +225,7 @@ else
     [ $QUICK = 1 ] && targs+=(--threads "$(nproc)")
     say "$PY bench/gpu_torch.py ${targs[*]}"
     rc=0
-    timeout 300 "$PY" "$ROOT/bench/gpu_torch.py" "${targs[@]}" || rc=$?
+    timeout 180 "$PY" "$ROOT/bench/gpu_torch.py" "${targs[@]}" || rc=$?
     case $rc in
         0) ;;
         1) say "outputs disagree (above)."; STATUS=1 ;;
