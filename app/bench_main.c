@@ -23,7 +23,7 @@ static int dispatch(struct sc_app *app)
     switch (app->opt->cmd) {
     case SC_CMD_HELP:
         puts("usage: stylecam bench [--style NAME] [--models DIR] [--size WxH ...] "
-             "[--frames N] [--json] [--dump DIR] [--cl-device N]\n"
+             "[--frames N] [--json] [--dump DIR] [--fp16] [--cl-device N]\n"
              "       stylecam --list-cl-devices\n"
              "(a bench-only build: no camera, window, recorder, import or download)");
         return 0;

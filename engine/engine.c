@@ -53,6 +53,14 @@ enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opt
     e->inflight = opts->inflight;
     enum sc_status st = sc_clrt_init(&e->rt, opts->cl_device, opts->profiling, opts->cache_dir,
                                      err);
+    if (!st && opts->fp16)
+        st = e->rt.has_fp16
+            ? sc_error_set(err, SC_ERR_ARG, "--fp16 is not implemented yet: %s has half "
+                           "precision (cl_khr_fp16), but the engine's kernels run in float "
+                           "only; leave --fp16 out.", e->rt.device_name)
+            : sc_error_set(err, SC_ERR_ARG, "%s has no half precision (cl_khr_fp16), so "
+                           "--fp16 cannot run on it; leave --fp16 out or pick another device "
+                           "with --cl-device.", e->rt.device_name);
     if (!st)
         st = sc_ops_kernels_init(&e->rt, &e->k, err);
     if (!st)

@@ -48,6 +48,7 @@ struct sc_options {
     int record_quality;      /* --record-quality: enum sc_record_quality (0 = normal) */
     int bench_flicker;       /* --flicker (bench): measure flicker off and on */
     const char *dump_dir;    /* --dump DIR (bench): each size's input and float output */
+    int fp16;                /* --fp16 (stylize, bench): half precision on the device */
     const char *vcam;        /* --vcam DEVICE|auto|pipewire; NULL = none at start */
     int vcam_format;         /* --vcam-format: 0 yuyv, 1 i420 */
     int verbose;             /* -v */

@@ -289,7 +289,7 @@ int sc_cmd_bench(struct sc_app *app)
     int nsizes = o->nsizes ? o->nsizes : 2;
     int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 10;
     struct sc_engine *eng = NULL;
-    struct sc_engine_opts eo = {.cl_device = app->cl_device, .profiling = 1,
+    struct sc_engine_opts eo = {.cl_device = app->cl_device, .profiling = 1, .fp16 = o->fp16,
                                  .cache_dir = app->env->cache_dir};
     struct sc_error err;
     const char *style = NULL;
