@@ -140,7 +140,8 @@ def run_size(net_by_dtype, dev, rgb, sc, frames, failures):
         p_sc = psnr(out, sc)
         row = {"psnr_vs_stylecam": p_sc,
                "max_abs_vs_stylecam": float(np.abs(out - sc).max()),
-               "psnr_vs_torch_fp32": psnr(out, ref32) if ref32 is not None else None,
+               "psnr_vs_torch_fp32": psnr(out, ref32) if name != "fp32" and ref32 is not None
+                                     else None,
                "round_trip": time_fn(round_trip, frames, dev),
                "forward": time_fn(forward, frames, dev)}
         limit = PSNR_FP32 if name == "fp32" else PSNR_LOW
