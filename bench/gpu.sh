@@ -61,6 +61,8 @@ TEE=$!
 trap 'rm -rf "$WORK"; exec >&- 2>&-; wait $TEE 2>/dev/null || true' EXIT
 T0=$(date +%s)
 say() { echo "gpu.sh [$(( $(date +%s) - T0 ))s]: $*"; }
+# set -e ends the script at an unforeseen failure: say where, never silently.
+trap 'say "stopped: line $LINENO failed (exit $?); what ran so far is in $OUT"' ERR
 STATUS=0
 
 # ------------------------------------------------------------ the machine
@@ -122,7 +124,7 @@ for d in $NV_DIRS; do
         [ -e "$f" ] && { NV=$f; break 2; }
     done
 done
-[ -n "$NV" ] || NV=$(ldconfig -p 2>/dev/null | awk '/libnvidia-opencl\.so/ {print $NF; exit}')
+[ -n "$NV" ] || NV=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | awk '/libnvidia-opencl\.so/ {print $NF; exit}' || true)
 if [ -z "$NV" ]; then
     for icd in /etc/OpenCL/vendors/*.icd; do
         [ -e "$icd" ] && grep -q nvidia "$icd" && { NV=$(head -1 "$icd"); break; }
@@ -164,6 +166,7 @@ build_meson() {
 build_cc() {
     local cc=${CC:-cc} b=$WORK/cc
     command -v "$cc" >/dev/null || cc=gcc
+    command -v "$cc" >/dev/null || cc=clang
     mkdir -p "$b/cl"
     # The kernels in cl/meson.build's order: they build as one program.
     local cls
@@ -193,6 +196,11 @@ if [ -n "$SC" ]; then
     "$SC" --list-cl-devices > "$OUT/cl-devices.txt" 2>&1 ||
         OCL_ICD_DEBUG=7 "$SC" --list-cl-devices > "$OUT/icd-debug.log" 2>&1 || true
     cat "$OUT/cl-devices.txt"
+    if [ -n "$NV" ] && ! grep -qi nvidia "$OUT/cl-devices.txt"; then
+        # The loader skips a library it cannot open without a word: open it here.
+        why=$(python3 -c 'import ctypes, sys; ctypes.CDLL(sys.argv[1]); print("it opens")' "$NV" 2>&1 | tail -1 || true)
+        say "the NVIDIA library is registered, but the loader lists no NVIDIA device; opening $NV directly: $why"
+    fi
     args=(bench --models "$MODELS" --style "$STYLE" --frames "$FRAMES" --json --dump "$WORK/dump")
     for s in "${SIZES[@]}"; do args+=(--size "$s"); done
     [ -n "$CL_DEVICE" ] && args+=(--cl-device "$CL_DEVICE")
@@ -213,7 +221,7 @@ fi
 
 # ------------------------------------------------------------ PyTorch
 PY=
-for p in ${PYTHON:-} python3 /usr/bin/python3; do
+for p in ${PYTHON:-} python3 /usr/bin/python3 /opt/conda/bin/python3 /usr/local/bin/python3 python; do
     command -v "$p" >/dev/null && "$p" -c 'import torch, numpy' 2>/dev/null && { PY=$p; break; }
 done
 if [ -z "$PY" ]; then
