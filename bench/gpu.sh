@@ -201,6 +201,8 @@ if [ -n "$SC" ]; then
         why=$(python3 -c 'import ctypes, sys; ctypes.CDLL(sys.argv[1]); print("it opens")' "$NV" 2>&1 | tail -1 || true)
         say "the NVIDIA library is registered, but the loader lists no NVIDIA device; opening $NV directly: $why"
     fi
+    # Half precision: the sentence says whether the device has cl_khr_fp16.
+    say "--fp16: $("$SC" bench --fp16 --models "$MODELS" --style "$STYLE" --size 64x48 --frames 1 2>&1 | tail -1)"
     args=(bench --models "$MODELS" --style "$STYLE" --frames "$FRAMES" --json --dump "$WORK/dump")
     for s in "${SIZES[@]}"; do args+=(--size "$s"); done
     [ -n "$CL_DEVICE" ] && args+=(--cl-device "$CL_DEVICE")
