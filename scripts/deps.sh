@@ -25,9 +25,10 @@ test=" check ffmpeg xvfb xdotool x11-utils x11-apps imagemagick util-linux
       pipewire wireplumber pipewire-bin dbus gstreamer1.0-pipewire gstreamer1.0-tools
       gstreamer1.0-plugins-base gstreamer1.0-plugins-good"
 # Debian's PyTorch (CPU), OpenCV with its DNN module, ONNX and NumPy, for
-# /usr/bin/python3: about 700 MB. Node and npm run ONNX Runtime, which
-# bench/ort_install.sh then fetches from npm (not a Debian package).
-bench=" python3 python3-numpy python3-torch python3-opencv python3-onnx nodejs npm"
+# /usr/bin/python3: about 700 MB. Node runs ONNX Runtime, which
+# bench/ort_install.sh fetches with npm (Debian: the npm package, unless
+# Node came from elsewhere with its own npm; not listed here for that reason).
+bench=" python3 python3-numpy python3-torch python3-opencv python3-onnx nodejs"
 
 case "${1:-}" in
 --test) pkgs="$run $test $bench"; shift ;;
