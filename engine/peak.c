@@ -10,6 +10,7 @@
 #define CHAINS 8          /* independent accumulators per work item (cl/peak.cl) */
 #define MIN_MS 20.0       /* a run shorter than this is scaled up */
 #define MAX_ITERS (1 << 22)
+#define RUNS 5            /* timed runs per width, the best kept: other work only slows a run */
 
 /* One run of n iterations; wall time around the kernel and clFinish, which
  * works on any queue (profiling or not). */
@@ -42,14 +43,14 @@ static enum sc_status measure_width(struct sc_clrt *rt, cl_kernel k, cl_mem out,
     enum sc_status st = run_once(rt, k, out, global, 1, &ms, err);
     if (!st)
         st = run_once(rt, k, out, global, n, &ms, err);
-    /* Grow n until a run takes MIN_MS, then time three runs. */
+    /* Grow n until a run takes MIN_MS, then time RUNS runs. */
     while (!st && ms < MIN_MS && n < MAX_ITERS) {
         double f = ms > 0.05 ? 1.5 * MIN_MS / ms : 16;
         n = f * n > MAX_ITERS ? MAX_ITERS : (int)(f * n) + 1;
         st = run_once(rt, k, out, global, n, &ms, err);
     }
     *best = 0;
-    for (int r = 0; !st && r < 3; r++) {
+    for (int r = 0; !st && r < RUNS; r++) {
         st = run_once(rt, k, out, global, n, &ms, err);
         double gf = 2.0 * CHAINS * vw * (double)n * (double)global / (ms * 1e6);
         if (!st && gf > *best)
