@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Side-by-side: stylecam against PyTorch and OpenCV DNN running the same network.
+"""Side-by-side: stylecam against ONNX Runtime, OpenCV DNN and PyTorch running the
+same network.
 
 One style, one machine, one go: builds Engstrom's fast-style-transfer (as ml5 runs
 it) in PyTorch from the style folder, checks it against the golden references,
-exports it to ONNX for OpenCV's DNN module, checks that all three engines agree on
-a photo at each size, then times each engine per frame. See bench/README.md.
+exports it to ONNX for ONNX Runtime (onnxruntime-node, bench/ort_run.js) and
+OpenCV's DNN module, checks that all engines agree on a photo at each size, then
+times each engine per frame, --rounds times, keeping each engine's best round.
+See bench/README.md.
 
 Exit status: 0 all outputs agree, 1 an output disagrees beyond tolerance,
 2 a usage or run error, 77 PyTorch or OpenCV cannot be imported.
@@ -12,7 +15,6 @@ Exit status: 0 all outputs agree, 1 an output disagrees beyond tolerance,
 import argparse
 import glob
 import json
-import math
 import os
 import platform
 import re
@@ -32,7 +34,6 @@ WARMUP = 2               # frames each engine runs before it is timed
 try:
     import numpy as np
     import torch
-    import torch.nn.functional as F
     import cv2
 except ImportError as e:
     print("SKIP: bench/compare.py needs PyTorch, OpenCV and NumPy for Python 3 "
@@ -44,150 +45,8 @@ except ImportError as e:
 
 # ---------------------------------------------------------------- the network
 
-def load_style(folder):
-    """The style's 48 variables as float32 arrays in their manifest shapes."""
-    with open(os.path.join(folder, "manifest.json")) as f:
-        manifest = json.load(f)
-    v = {}
-    for name, ent in manifest.items():
-        a = np.fromfile(os.path.join(folder, ent["filename"]), dtype="<f4")
-        shape = tuple(ent["shape"])
-        if a.size != math.prod(shape):
-            raise ValueError("%s/%s holds %d floats, the manifest says %s"
-                             % (folder, ent["filename"], a.size, shape))
-        v[name] = a.reshape(shape)
-    return v
-
-
-def var(v, i):
-    return v["Variable" if i == 0 else "Variable_%d" % i]
-
-
-def same_pads(n, k, s):
-    """TensorFlow 'SAME': (before, after), the smaller half before."""
-    out = -(-n // s)
-    total = max((out - 1) * s + k - n, 0)
-    return total // 2, total - total // 2
-
-
-def out_size(w, h):
-    """The network's output size: two stride-2 convs up (ceil), two x2 up."""
-    return 4 * (-(-(-(-w // 2)) // 2)), 4 * (-(-(-(-h // 2)) // 2))
-
-
-def zero_pad(x, left, right, top, bottom):
-    """F.pad(x, (left, right, top, bottom)) with zeros, spelled as a concatenation
-    with constant zero blocks: torch 1.13 exports F.pad's pads as a computed
-    tensor that OpenCV 4.6's ONNX importer cannot read; Concat of constants it can."""
-    n, c, h, w = (int(d) for d in x.shape)
-    parts = []
-    if left:
-        parts.append(x.new_zeros(n, c, h, left))
-    parts.append(x)
-    if right:
-        parts.append(x.new_zeros(n, c, h, right))
-    x = torch.cat(parts, dim=3) if len(parts) > 1 else x
-    w += left + right
-    parts = []
-    if top:
-        parts.append(x.new_zeros(n, c, top, w))
-    parts.append(x)
-    if bottom:
-        parts.append(x.new_zeros(n, c, bottom, w))
-    return torch.cat(parts, dim=2) if len(parts) > 1 else x
-
-
-class StyleNet(torch.nn.Module):
-    """Input N×3×H×W floats 0..255, output N×3×H'×W' floats 0..1.
-
-    norm='builtin' uses F.instance_norm (ONNX InstanceNormalization);
-    norm='explicit' spells it as mean/variance reductions (ReduceMean, Sub, Mul,
-    Sqrt, Div), the same arithmetic, for importers without the op.
-    portable=True spells the two constructs torch 1.13 exports in forms OpenCV 4.6
-    cannot import (Pad with computed pads, Clip with min/max inputs) as Concat with
-    zero blocks and Relu/Sub; the PyTorch timings use portable=False.
-    """
-
-    def __init__(self, v, norm="builtin", portable=False):
-        super().__init__()
-        self.norm_kind = norm
-        self.portable = portable
-        def t(a):
-            return torch.from_numpy(np.ascontiguousarray(a))
-        self.v = v   # kept to rebuild the net with the other norm
-        conv_ids = [0, 3, 6] + [b + j for b in (9, 15, 21, 27, 33) for j in (0, 3)] + [45]
-        for i in conv_ids:
-            # TF conv filter [kh, kw, in, out] -> torch [out, in, kh, kw]
-            self.register_buffer("w%d" % i, t(var(v, i)).permute(3, 2, 0, 1).contiguous())
-        for i in (39, 42):
-            # TF conv2d_transpose filter [kh, kw, out, in] -> torch [in, out, kh, kw]
-            self.register_buffer("w%d" % i, t(var(v, i)).permute(3, 2, 0, 1).contiguous())
-        for i in conv_ids + [39, 42]:
-            self.register_buffer("shift%d" % i, t(var(v, i + 1)))
-            self.register_buffer("scale%d" % i, t(var(v, i + 2)))
-
-    def norm(self, x, i):
-        shift, scale = getattr(self, "shift%d" % i), getattr(self, "scale%d" % i)
-        if self.norm_kind == "builtin":
-            return F.instance_norm(x, weight=scale, bias=shift, eps=1e-3)
-        mu = x.mean(dim=(2, 3), keepdim=True)
-        d = x - mu
-        var_ = (d * d).mean(dim=(2, 3), keepdim=True)
-        return d / torch.sqrt(var_ + 1e-3) * scale.view(1, -1, 1, 1) + shift.view(1, -1, 1, 1)
-
-    def conv(self, x, i, stride):
-        w = getattr(self, "w%d" % i)
-        k = w.shape[2]
-        h, wd = x.shape[2], x.shape[3]
-        if isinstance(h, torch.Tensor):   # tracing: sizes are fixed per export
-            h, wd = int(h), int(wd)
-        pt, pb = same_pads(h, k, stride)
-        pl, pr = same_pads(wd, k, stride)
-        if pt == pb and pl == pr:
-            y = F.conv2d(x, w, stride=stride, padding=(pt, pl))
-        else:
-            pad = zero_pad if self.portable else lambda x, *p: F.pad(x, p)
-            y = F.conv2d(pad(x, pl, pr, pt, pb), w, stride=stride)
-        return self.norm(y, i)
-
-    def deconv(self, x, i):
-        # TF's SAME transposed conv, stride 2, h -> 2h: the adjoint of the SAME
-        # conv 2h -> h, which pads p before (0 for k 3) and the rest after. So the
-        # full transposed conv, (h-1)*2+k, cropped to [p, p+2h).
-        w = getattr(self, "w%d" % i)
-        h, wd = x.shape[2], x.shape[3]
-        if isinstance(h, torch.Tensor):
-            h, wd = int(h), int(wd)
-        y = F.conv_transpose2d(x, w, stride=2)
-        pt, pl = same_pads(2 * h, w.shape[2], 2)[0], same_pads(2 * wd, w.shape[3], 2)[0]
-        return self.norm(y[:, :, pt:pt + 2 * h, pl:pl + 2 * wd], i)
-
-    def forward(self, x):
-        x = F.relu(self.conv(x, 0, 1))
-        x = F.relu(self.conv(x, 3, 2))
-        x = F.relu(self.conv(x, 6, 2))
-        for b in (9, 15, 21, 27, 33):
-            x = x + self.conv(F.relu(self.conv(x, b, 1)), b + 3, 1)
-        x = F.relu(self.deconv(x, 39))
-        x = F.relu(self.deconv(x, 42))
-        x = 127.5 + 150.0 * torch.tanh(self.conv(x, 45, 1))
-        if self.portable:   # clamp to 0..255 (equal up to rounding, ~1e-7 after /255)
-            return (255.0 - F.relu(255.0 - F.relu(x))) / 255.0
-        return torch.clamp(x, 0.0, 255.0) / 255.0
-
-
-def network_macs(w, h):
-    """Useful multiply-adds per frame (the transposed convs counted per input
-    pixel), the same count stylecam's bench reports as gmacs."""
-    macs = 0
-    c1 = w * h * 81 * 3 * 32
-    w2, h2 = -(-w // 2), -(-h // 2)
-    w3, h3 = -(-w2 // 2), -(-h2 // 2)
-    macs += c1 + w2 * h2 * 9 * 32 * 64 + w3 * h3 * 9 * 64 * 128
-    macs += 10 * w3 * h3 * 9 * 128 * 128
-    macs += w3 * h3 * 9 * 128 * 64 + (2 * w3) * (2 * h3) * 9 * 64 * 32
-    macs += (4 * w3) * (4 * h3) * 81 * 32 * 3
-    return macs
+from stylenet import StyleNet, load_style, network_macs, out_size  # noqa: E402
+import ort_peer  # noqa: E402
 
 
 # ---------------------------------------------------------------- engines
@@ -422,7 +281,25 @@ def parse_args():
     p.add_argument("--opset", type=int, default=11, help="ONNX opset (>= 11, default 11)")
     p.add_argument("--keep", metavar="DIR", help="keep the ONNX files and images here")
     p.add_argument("--json", metavar="OUT", help="write every figure and check as JSON")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="time every engine this many times, keeping each one's best round")
+    p.add_argument("--ort", metavar="DIR",
+                   help="where bench/ort_install.sh put onnxruntime-node (default "
+                   "$STYLECAM_ORT, else the cache's stylecam-bench/ort; skipped when absent)")
+    p.add_argument("--no-ort", action="store_true", help="leave ONNX Runtime out")
     a = p.parse_args()
+    if a.rounds < 1:
+        p.error("--rounds must be at least 1")
+    a.ort_note = None
+    if a.no_ort:
+        a.ort = None
+    else:
+        try:
+            a.ort = ort_peer.find(a.ort or ort_peer.default_dir())
+        except RuntimeError as e:
+            if a.ort:      # asked for by name: its absence is an error
+                p.error("ONNX Runtime: %s" % e)
+            a.ort, a.ort_note = None, str(e)
     a.size = a.size or [(320, 240), (640, 480)]
     if a.frames < 1 or a.threads < 1 or a.opset < 11:
         p.error("--frames and --threads must be at least 1, --opset at least 11")
@@ -503,10 +380,78 @@ def bench_size(a, size, tmp, net, photo, failures):
         os.makedirs(a.keep, exist_ok=True)
         for f in (in_png, sc_png, onnx_path):
             shutil.copy(f, a.keep)
+    # The export is rewritten per size (and per norm above): ONNX Runtime's copy.
+    ort_model = os.path.join(tmp, "ort_%s_%dx%d.onnx" % (a.style, w, h))
+    shutil.copy(onnx_path, ort_model)
+    if a.ort:
+        check_ort(a, res, rgb, ref, ref8, sc, ort_model, tmp, failures)
 
-    res["torch"] = time_frames(lambda: run_torch(net, rgb), a.frames)
-    res["opencv"] = time_frames(lambda: run_cv(cvnet, rgb), a.frames)
-    return res
+    timers = {"torch": lambda: time_frames(lambda: run_torch(net, rgb), a.frames),
+              "opencv": lambda: time_frames(lambda: run_cv(cvnet, rgb), a.frames)}
+    if a.ort:
+        timers["ort"] = lambda: time_ort(a, rgb, ort_model, tmp)
+    return res, timers
+
+
+def check_ort(a, res, rgb, ref, ref8, sc, model, tmp, failures):
+    """ONNX Runtime's output against PyTorch's (float) and stylecam's (8-bit)."""
+    w, h = rgb.shape[1], rgb.shape[0]
+    out, _, _ = ort_peer.run(a.ort, model, rgb, a.threads, 0, 1, tmp)
+    d = float(np.abs(out - ref).max()) if out.shape == ref.shape else float("inf")
+    res["ort_vs_torch_max_abs"] = d
+    if not d <= ONNX_TOL:
+        failures.append("%dx%d ONNX Runtime vs PyTorch: max |diff| %.2e > %.0e (shape %s vs %s)"
+                        % (w, h, d, ONNX_TOL, out.shape, ref.shape))
+        return
+    ort8 = to_levels(out[:h, :w])
+    res["ort_vs_torch_levels"] = check_levels("%dx%d ONNX Runtime vs PyTorch (8-bit)" % (w, h),
+                                              ort8, ref8, failures)
+    if sc.shape == ort8.shape:
+        res["ort_vs_stylecam_levels"] = check_levels(
+            "%dx%d ONNX Runtime vs stylecam (8-bit)" % (w, h), sc, ort8, failures)
+    print("  %dx%d  ONNX Runtime vs PyTorch max |diff| %.2e;  vs stylecam max %s levels"
+          % (w, h, d, res.get("ort_vs_stylecam_levels", {}).get("max_levels", "?")))
+
+
+def time_ort(a, rgb, model, tmp):
+    """One round of ONNX Runtime frames (a fresh Node process, its own warm-up)."""
+    _, frame_ms, run_ms = ort_peer.run(a.ort, model, rgb, a.threads, WARMUP, a.frames, tmp)
+    st = stats(frame_ms)
+    st["session_run_ms_median"] = stats(run_ms)["ms_median"]
+    return st
+
+
+def timed_rounds(a, checked):
+    """Times every engine a.rounds times, each round all peers per size and then
+    stylecam's bench for all sizes, so a change of load touches every engine;
+    keeps each engine's best round (lowest median). Returns stylecam's JSON
+    with its best round per size."""
+    best_sc = {}
+    sc = None
+    args = ["bench", "--frames", str(a.frames), "--json"]
+    for w, h in a.size:
+        args += ["--size", "%dx%d" % (w, h)]
+    for rnd in range(a.rounds):
+        for res, timers in checked:
+            for name, fn in timers.items():
+                st = fn()
+                res.setdefault(name + "_rounds_ms", []).append(st["ms_median"])
+                if name not in res or st["ms_median"] < res[name]["ms_median"]:
+                    res[name] = st
+        out = run_stylecam(a, args, "bench")
+        try:
+            sc = json.loads(out)
+        except ValueError:
+            raise RuntimeError("stylecam bench --json printed no JSON: %r" % out[:200])
+        for r in sc.get("results", []):
+            key = (r["w"], r["h"])
+            rounds = best_sc.get(key, {}).get("rounds_ms", []) + [r["ms_median"]]
+            if key not in best_sc or r["ms_median"] < best_sc[key]["ms_median"]:
+                best_sc[key] = r
+            best_sc[key]["rounds_ms"] = rounds
+        print("  round %d of %d done (load average %s)" % (rnd + 1, a.rounds, load_average()))
+    sc["results"] = [best_sc[k] for k in sorted(best_sc, key=lambda k: k[0] * k[1])]
+    return sc
 
 
 def main():
@@ -526,37 +471,36 @@ def main():
     if load is not None and load > 0.5 * (os.cpu_count() or 1):
         print("bench: note: load average %.2f on %d cores before the run; other work "
               "will skew the timings" % (load, os.cpu_count() or 1))
+    if a.ort:
+        report["machine"]["onnxruntime_node"] = ort_peer.version(a.ort[1])
+    elif a.ort_note:
+        print("bench: ONNX Runtime left out: %s" % a.ort_note)
     try:
         print("checking PyTorch against the golden references:")
         report["golden"] = check_golden(a, failures)
         net = StyleNet(load_style(os.path.join(a.models, a.style))).eval()
         photo = read_rgb(a.image)
-        sizes = []
         print("checking the engines against each other on %s:" % os.path.basename(a.image))
         with tempfile.TemporaryDirectory(prefix="stylecam-bench-") as tmp:
-            for s in a.size:
-                sizes.append(bench_size(a, s, tmp, net, photo, failures))
-        # stylecam last and in one run, as its bench does its own warm-up.
-        args = ["bench", "--frames", str(a.frames), "--json"]
-        for w, h in a.size:
-            args += ["--size", "%dx%d" % (w, h)]
-        out = run_stylecam(a, args, "bench")
-        try:
-            sc = json.loads(out)
-        except ValueError:
-            raise RuntimeError("stylecam bench --json printed no JSON: %r" % out[:200])
+            checked = [bench_size(a, s, tmp, net, photo, failures) for s in a.size]
+            sc = timed_rounds(a, checked)
     except (RuntimeError, OSError, ValueError) as e:
         print("bench: %s" % e, file=sys.stderr)
         return 2
+    sizes = [res for res, _ in checked]
+    report["rounds"] = a.rounds
     report["machine"]["opencl_device"] = sc.get("device")
     report["machine"]["load_after"] = load_average()
+    report["stylecam_peak_gflops"] = sc.get("peak_gflops")
     by_size = {(r["w"], r["h"]): r for r in sc.get("results", [])}
     print("\nmachine: %s, %d cores (load average %s before, %s after); "
-          "stylecam OpenCL device: %s"
+          "stylecam OpenCL device: %s; best of %d round(s)"
           % (report["machine"]["cpu"], os.cpu_count(), report["machine"]["load_before"],
-             report["machine"]["load_after"], sc.get("device")))
-    print("versions: PyTorch %s, OpenCV %s (DNN, CPU backend); %d threads each"
-          % (torch.__version__, cv2.__version__, a.threads))
+             report["machine"]["load_after"], sc.get("device"), a.rounds))
+    print("versions: ONNX Runtime %s (onnxruntime-node, CPU), PyTorch %s, OpenCV %s (DNN, CPU "
+          "backend); %d threads each"
+          % (report["machine"].get("onnxruntime_node", "-"), torch.__version__,
+             cv2.__version__, a.threads))
     for r in sizes:
         s = by_size.get((r["w"], r["h"]))
         if not s:
@@ -566,8 +510,11 @@ def main():
         r["stylecam"] = s
         rows = [("stylecam (OpenCL)", s), ("PyTorch %s" % torch.__version__, r["torch"]),
                 ("OpenCV DNN %s" % cv2.__version__, r["opencv"])]
-        for name in ("torch", "opencv"):
-            r[name]["ratio_vs_stylecam"] = r[name]["ms_median"] / s["ms_median"]
+        if "ort" in r:
+            rows.insert(0, ("ONNX Runtime %s" % report["machine"]["onnxruntime_node"], r["ort"]))
+        for name in ("ort", "torch", "opencv"):
+            if name in r:
+                r[name]["ratio_vs_stylecam"] = r[name]["ms_median"] / s["ms_median"]
         print_table((r["w"], r["h"]), rows, s["ms_median"])
     report["sizes"] = sizes
     report["failures"] = failures

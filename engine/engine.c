@@ -6,6 +6,7 @@
 
 #include "engine/clrt_priv.h"
 #include "engine/ops_priv.h"
+#include "engine/peak_priv.h"
 #include "engine/plan_priv.h"
 #include "engine/stab_priv.h"
 
@@ -52,6 +53,14 @@ enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opt
     e->inflight = opts->inflight;
     enum sc_status st = sc_clrt_init(&e->rt, opts->cl_device, opts->profiling, opts->cache_dir,
                                      err);
+    if (!st && opts->fp16)
+        st = e->rt.has_fp16
+            ? sc_error_set(err, SC_ERR_ARG, "--fp16 is not implemented yet: %s has half "
+                           "precision (cl_khr_fp16), but the engine's kernels run in float "
+                           "only; leave --fp16 out.", e->rt.device_name)
+            : sc_error_set(err, SC_ERR_ARG, "%s has no half precision (cl_khr_fp16), so "
+                           "--fp16 cannot run on it; leave --fp16 out or pick another device "
+                           "with --cl-device.", e->rt.device_name);
     if (!st)
         st = sc_ops_kernels_init(&e->rt, &e->k, err);
     if (!st)
@@ -437,6 +446,20 @@ enum sc_status sc_engine_run_f32(struct sc_engine *e, int style, const uint8_t *
 double sc_engine_style_macs(const struct sc_engine *e, int style)
 {
     return style >= 0 && style < e->nstyles && e->w ? sc_plan_macs(e->styles[style]) : 0;
+}
+
+int sc_engine_layer_macs(const struct sc_engine *e, int style, double *direct, double *real,
+                         int n)
+{
+    if (style < 0 || style >= e->nstyles || !e->w)
+        return 0;
+    return sc_plan_step_macs(e->styles[style], direct, real, n);
+}
+
+enum sc_status sc_engine_fma_peak(struct sc_engine *e, double *gflops, int *width,
+                                  struct sc_error *err)
+{
+    return sc_peak_measure(&e->rt, e->k.prog, gflops, width, err);
 }
 
 int sc_engine_layer_times(const struct sc_engine *e, double *ms, const char **names, int n)

@@ -21,6 +21,8 @@ struct sc_engine_opts {
     const char *cache_dir;  /* compiled kernels kept here between runs; NULL = none */
     int inflight;       /* frames in flight for submit/finish: 1, 2, or 0 = 2 on a GPU,
                            1 on a CPU device */
+    int fp16;           /* half precision (--fp16): refused, in one sentence, on a
+                           device without cl_khr_fp16; not implemented yet on others */
 };
 
 enum sc_status sc_engine_init(struct sc_engine **out, const struct sc_engine_opts *opts,

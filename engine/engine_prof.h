@@ -40,4 +40,16 @@ int sc_engine_stab_flow(struct sc_engine *e, float *flow, int cap, int *fw, int 
 /* Device time of the last frame's stabilizer in ms (profiling only), or -1. */
 double sc_engine_stab_ms(const struct sc_engine *e);
 
+/* The device's measured fused-multiply-add peak in GFLOP/s (engine/peak.c):
+ * the fastest of cl/peak.cl's vector widths (*width floats per work item). */
+enum sc_status sc_engine_fma_peak(struct sc_engine *e, double *gflops, int *width,
+                                  struct sc_error *err);
+
+/* Per-layer multiply-adds of a style at the prepared frame size, in the
+ * order of sc_engine_layer_times: direct[] counted as direct convolution,
+ * real[] those the kernels perform (Winograd's products, fewer); 0 for steps
+ * without multiply-adds. Returns the entries written (at most n). */
+int sc_engine_layer_macs(const struct sc_engine *e, int style, double *direct, double *real,
+                         int n);
+
 #endif

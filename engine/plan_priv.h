@@ -59,4 +59,9 @@ int sc_plan_times(const struct sc_plan *p, double *ms, const char **names, int n
 /* Multiply-adds of one pass at the size last given to sc_plan_size. */
 double sc_plan_macs(const struct sc_plan *p);
 
+/* Per-step multiply-adds at that size, as direct convolution and as the
+ * kernels perform them (Winograd F(4x4,3x3): 36 per tile, input and output
+ * channel, against 144 direct); returns the count (at most n). */
+int sc_plan_step_macs(const struct sc_plan *p, double *direct, double *real, int n);
+
 #endif

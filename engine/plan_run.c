@@ -170,17 +170,36 @@ int sc_plan_times(const struct sc_plan *p, double *ms, const char **names, int n
     return k;
 }
 
+/* Direct-equivalent multiply-adds of one step (0 for steps without any). */
+static double step_direct(const struct sc_plan *p, const struct step *s)
+{
+    const int *in = p->dims[s->src], *o = p->dims[s->dst];
+    double kk = (double)s->k * s->k * s->c * s->oc;
+    if (s->kind == ST_DECONV)
+        return (double)in[0] * in[1] * kk;
+    if (s->kind == ST_CONV || s->kind == ST_WINO || s->kind == ST_GROUPED)
+        return (double)o[0] * o[1] * kk / (s->groups > 1 ? s->groups : 1);
+    return 0;
+}
+
 double sc_plan_macs(const struct sc_plan *p)
 {
     double macs = 0;
-    for (int i = 0; i < p->nsteps; i++) {
-        const struct step *s = &p->steps[i];
-        const int *in = p->dims[s->src], *o = p->dims[s->dst];
-        double kk = (double)s->k * s->k * s->c * s->oc;
-        if (s->kind == ST_DECONV)
-            macs += (double)in[0] * in[1] * kk;
-        else if (s->kind == ST_CONV || s->kind == ST_WINO || s->kind == ST_GROUPED)
-            macs += (double)o[0] * o[1] * kk / (s->groups > 1 ? s->groups : 1);
-    }
+    for (int i = 0; i < p->nsteps; i++)
+        macs += step_direct(p, &p->steps[i]);
     return macs;
+}
+
+int sc_plan_step_macs(const struct sc_plan *p, double *direct, double *real, int n)
+{
+    int k = 0;
+    for (int i = 0; i < p->nsteps && k < n; i++, k++) {
+        const struct step *s = &p->steps[i];
+        const int *o = p->dims[s->dst];
+        direct[k] = step_direct(p, s);
+        /* Winograd's element-wise products; its transforms are additions. */
+        real[k] = s->kind == ST_WINO
+            ? 36.0 * ((o[0] + 3) / 4) * ((o[1] + 3) / 4) * s->c * s->oc : direct[k];
+    }
+    return k;
 }

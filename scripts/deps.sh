@@ -3,7 +3,7 @@
 # package list of the project.
 #   scripts/deps.sh           to build and run
 #   scripts/deps.sh --test    also what the test suite uses (the bench's too)
-#   scripts/deps.sh --bench   only what bench/compare.py adds (PyTorch, OpenCV)
+#   scripts/deps.sh --bench   only what bench/compare.py adds (PyTorch, OpenCV, Node)
 #   --print after the mode    list the packages, install nothing
 set -eu
 
@@ -25,8 +25,10 @@ test=" check ffmpeg xvfb xdotool x11-utils x11-apps imagemagick util-linux
       pipewire wireplumber pipewire-bin dbus gstreamer1.0-pipewire gstreamer1.0-tools
       gstreamer1.0-plugins-base gstreamer1.0-plugins-good"
 # Debian's PyTorch (CPU), OpenCV with its DNN module, ONNX and NumPy, for
-# /usr/bin/python3: about 700 MB.
-bench=" python3 python3-numpy python3-torch python3-opencv python3-onnx"
+# /usr/bin/python3: about 700 MB. Node runs ONNX Runtime, which
+# bench/ort_install.sh fetches with npm (Debian: the npm package, unless
+# Node came from elsewhere with its own npm; not listed here for that reason).
+bench=" python3 python3-numpy python3-torch python3-opencv python3-onnx nodejs"
 
 case "${1:-}" in
 --test) pkgs="$run $test $bench"; shift ;;

@@ -9,6 +9,7 @@ enum {
     OPT_DEVICE, OPT_SIZE, OPT_FPS, OPT_INPUT, OPT_HEADLESS, OPT_FRAMES, OPT_STRENGTH,
     OPT_KEEP_COLORS, OPT_MIRROR, OPT_RECORD, OPT_RECORD_DIR, OPT_VERSION, OPT_JSON, OPT_INFER, OPT_RECORDER, OPT_INFLIGHT,
     OPT_STABILIZE, OPT_RECORD_QUALITY, OPT_FLICKER, OPT_VCAM, OPT_VCAM_FORMAT, OPT_STYLE_IMAGE,
+    OPT_DUMP, OPT_FP16,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +43,8 @@ static const struct option long_opts[] = {
     {"vcam", required_argument, NULL, OPT_VCAM},
     {"vcam-format", required_argument, NULL, OPT_VCAM_FORMAT},
     {"style-image", required_argument, NULL, OPT_STYLE_IMAGE},
+    {"dump", required_argument, NULL, OPT_DUMP},
+    {"fp16", no_argument, NULL, OPT_FP16},
     {NULL, 0, NULL, 0},
 };
 
@@ -51,6 +54,7 @@ void sc_cli_usage(FILE *out)
           "       stylecam stylize --style NAME [--models DIR] IN OUT\n"
           "       stylecam stylize --style-image PICTURE [--models DIR] IN OUT\n"
           "       stylecam bench [--style NAME] [--size WxH ...] [--frames N] [--json]\n"
+          "                [--dump DIR] [--fp16]\n"
           "       stylecam bench --recorder [--size WxH] [--frames N]\n"
           "       stylecam bench --flicker [--style NAME] [--size WxH] [--frames N]\n"
           "                [--input IMAGE] [--models DIR] [--json]\n"
@@ -90,6 +94,8 @@ void sc_cli_usage(FILE *out)
           "                        camera: a v4l2loopback device, the first one (auto,\n"
           "                        else PipeWire), or a PipeWire camera named stylecam\n"
           "  --vcam-format yuyv|i420  the loopback device's pixel format (default yuyv)\n"
+          "  --fp16                half precision on the device (stylize, bench; needs\n"
+          "                        cl_khr_fp16)\n"
           "  -v, --verbose         more messages\n"
           "\n"
           "keys in the window: 1-9 and Left/Right styles, Space pause, F fullscreen,\n"
@@ -230,6 +236,8 @@ static enum sc_status parse_opt(int c, struct sc_options *o, struct sc_error *er
             return bad(err, "--record-quality", optarg, "normal, high or lossless");
         return SC_OK;
     case OPT_FLICKER: o->bench_flicker = 1; return SC_OK;
+    case OPT_DUMP: o->dump_dir = optarg; return SC_OK;
+    case OPT_FP16: o->fp16 = 1; return SC_OK;
     case OPT_VCAM: o->vcam = optarg; return SC_OK;
     case OPT_VCAM_FORMAT:
         if ((o->vcam_format = parse_word(optarg, vcam_format_words)) < 0)

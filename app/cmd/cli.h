@@ -49,6 +49,8 @@ struct sc_options {
     int stabilize;           /* --stabilize: enum sc_stabilize; -1 = not given */
     int record_quality;      /* --record-quality: enum sc_record_quality (0 = normal) */
     int bench_flicker;       /* --flicker (bench): measure flicker off and on */
+    const char *dump_dir;    /* --dump DIR (bench): each size's input and float output */
+    int fp16;                /* --fp16 (stylize, bench): half precision on the device */
     const char *vcam;        /* --vcam DEVICE|auto|pipewire; NULL = none at start */
     int vcam_format;         /* --vcam-format: 0 yuyv, 1 i420 */
     const char *style_images[SC_CLI_MAX_STYLE_IMAGES];  /* --style-image FILE, in order (any picture as a style) */

@@ -9,22 +9,33 @@
 
 #include "app/cmd/commands.h"
 #include "common/clock.h"
+#include "common/file.h"
 #include "common/log.h"
+#ifndef SC_BENCH_ONLY
 #include "app/record/bench_record.h"
+#endif
 #include "engine/engine.h"
 #include "engine/engine_prof.h"
 
 #define MAX_FRAMES 10000
+#define MAX_LAYERS 64
 
 struct size_result {
     int w, h, frames;
     double med, p10, p90, min, max;   /* ms per frame */
-    double layer_ms[64];
-    const char *layer_names[64];
+    double layer_ms[MAX_LAYERS];
+    const char *layer_names[MAX_LAYERS];
+    double layer_direct[MAX_LAYERS], layer_real[MAX_LAYERS];   /* multiply-adds */
     int nlayers;
     double device_mb;
     double macs;          /* of one pass of this style at this size */
+    char dump_in[512], dump_out[512];   /* --dump: the files written, "" = none */
+    int dump_ow, dump_oh;
 };
+
+/* The device's measured FMA peak (GFLOP/s), 0 when it could not be measured. */
+static double peak_gflops;
+static int peak_width;
 
 static double now_ms(void)
 {
@@ -88,7 +99,10 @@ static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h,
         r->med = frames % 2 ? t[frames / 2] : (t[frames / 2 - 1] + t[frames / 2]) / 2;
         r->p10 = t[frames / 10];
         r->p90 = t[(frames * 9) / 10 < frames ? (frames * 9) / 10 : frames - 1];
-        r->nlayers = sc_engine_layer_times(eng, r->layer_ms, r->layer_names, 64);
+        r->nlayers = sc_engine_layer_times(eng, r->layer_ms, r->layer_names, MAX_LAYERS);
+        int nm = sc_engine_layer_macs(eng, style, r->layer_direct, r->layer_real, MAX_LAYERS);
+        for (int i = nm; i < r->nlayers; i++)
+            r->layer_direct[i] = r->layer_real[i] = 0;
         r->device_mb = (double)sc_engine_device_bytes(eng) / (1 << 20);
         r->macs = sc_engine_style_macs(eng, style);
     }
@@ -98,34 +112,85 @@ static enum sc_status bench_size(struct sc_engine *eng, int style, int w, int h,
     return st;
 }
 
+/* GFLOP/s of macs multiply-adds in ms, and that as a percentage of the peak. */
+static double gflops(double macs, double ms)
+{
+    return ms > 0 ? 2 * macs / (ms * 1e6) : 0;
+}
+
+static double pct_peak(double gf)
+{
+    return peak_gflops > 0 ? 100 * gf / peak_gflops : 0;
+}
+
 static void print_text(const struct size_result *r, const char *style)
 {
     double macs = r->macs;
     printf("%dx%d  style %s  %d frames: median %.1f ms (p10 %.1f, p90 %.1f, min %.1f, "
-           "max %.1f)  %.2f fps  %.1f GFLOP/s  device memory %.0f MiB\n",
+           "max %.1f)  %.2f fps  %.1f GFLOP/s (%.0f%% of peak)  device memory %.0f MiB\n",
            r->w, r->h, style, r->frames, r->med, r->p10, r->p90, r->min, r->max,
-           1000.0 / r->med, 2 * macs / (r->med * 1e6), r->device_mb);
+           1000.0 / r->med, gflops(macs, r->med), pct_peak(gflops(macs, r->med)),
+           r->device_mb);
     double total = 0;
     for (int i = 0; i < r->nlayers; i++)
         total += r->layer_ms[i];
-    for (int i = 0; i < r->nlayers; i++)
-        printf("    %-12s %8.2f ms  %5.1f%%\n", r->layer_names[i], r->layer_ms[i],
+    printf("    %-12s %8s  %6s  %9s  %9s  %6s\n", "layer", "ms", "time", "GFLOP/s",
+           "(direct)", "%peak");
+    for (int i = 0; i < r->nlayers; i++) {
+        printf("    %-12s %8.2f  %5.1f%%", r->layer_names[i], r->layer_ms[i],
                total > 0 ? 100 * r->layer_ms[i] / total : 0);
+        if (r->layer_real[i] > 0) {
+            double gr = gflops(r->layer_real[i], r->layer_ms[i]);
+            printf("  %9.1f  %9.1f  %5.1f%%", gr, gflops(r->layer_direct[i], r->layer_ms[i]),
+                   pct_peak(gr));
+        }
+        putchar('\n');
+    }
+    if (r->dump_in[0])
+        printf("    wrote %s and %s (%dx%d floats)\n", r->dump_in, r->dump_out, r->dump_ow,
+               r->dump_oh);
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (const char *c = s; *c; c++)
+        printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+    putchar('"');
+}
+
+static void print_json_layers(const struct size_result *r)
+{
+    for (int k = 0; k < r->nlayers; k++) {
+        double gr = gflops(r->layer_real[k], r->layer_ms[k]);
+        printf("%s{\"name\": \"%s\", \"ms\": %.3f, \"gmacs_direct\": %.5f, "
+               "\"gmacs_real\": %.5f, \"gflops_real\": %.2f, \"gflops_direct\": %.2f, "
+               "\"pct_peak\": %.2f}", k ? ",\n    " : "\n    ", r->layer_names[k],
+               r->layer_ms[k], r->layer_direct[k] * 1e-9, r->layer_real[k] * 1e-9, gr,
+               gflops(r->layer_direct[k], r->layer_ms[k]), pct_peak(gr));
+    }
 }
 
 static void print_results(const struct size_result *r, int n)
 {
     for (int i = 0; i < n; i++) {
-        double macs = r[i].macs;
+        double macs = r[i].macs, gf = gflops(macs, r[i].med);
         printf("%s\n  {\"w\": %d, \"h\": %d, \"frames\": %d, \"ms_median\": %.3f, "
                "\"ms_p10\": %.3f, \"ms_p90\": %.3f, \"ms_min\": %.3f, \"ms_max\": %.3f, "
-               "\"fps\": %.3f, \"gmacs\": %.4f, \"gflops\": %.3f, \"device_mb\": %.1f, "
-               "\"layers\": [", i ? "," : "", r[i].w, r[i].h, r[i].frames, r[i].med,
-               r[i].p10, r[i].p90, r[i].min, r[i].max, 1000.0 / r[i].med, macs * 1e-9,
-               2 * macs / (r[i].med * 1e6), r[i].device_mb);
-        for (int k = 0; k < r[i].nlayers; k++)
-            printf("%s{\"name\": \"%s\", \"ms\": %.3f}", k ? ", " : "", r[i].layer_names[k],
-                   r[i].layer_ms[k]);
+               "\"fps\": %.3f, \"gmacs\": %.4f, \"gflops\": %.3f, \"pct_peak\": %.2f, "
+               "\"device_mb\": %.1f, ", i ? "," : "", r[i].w, r[i].h, r[i].frames, r[i].med,
+               r[i].p10, r[i].p90, r[i].min, r[i].max, 1000.0 / r[i].med, macs * 1e-9, gf,
+               pct_peak(gf), r[i].device_mb);
+        if (r[i].dump_in[0]) {
+            printf("\"dump\": {\"input\": ");
+            json_string(r[i].dump_in);
+            printf(", \"output\": ");
+            json_string(r[i].dump_out);
+            printf(", \"w\": %d, \"h\": %d, \"ow\": %d, \"oh\": %d}, ", r[i].w, r[i].h,
+                   r[i].dump_ow, r[i].dump_oh);
+        }
+        printf("\"layers\": [");
+        print_json_layers(&r[i]);
         printf("]}");
     }
     printf("\n]");
@@ -136,17 +201,51 @@ static void print_json(const struct size_result *r, int n, const char *device,
                        const char *style, int cache_hit, const struct size_result *arb,
                        int narb)
 {
-    printf("{\"device\": \"");
-    for (const char *c = device; *c; c++)
-        printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-    printf("\", \"style\": \"%s\", \"first_frame_ms\": %.1f, \"kernel_cache_hit\": %s, "
-           "\"results\": [", style, first_frame_ms, cache_hit ? "true" : "false");
+    printf("{\"device\": ");
+    json_string(device);
+    printf(", \"style\": \"%s\", \"first_frame_ms\": %.1f, \"kernel_cache_hit\": %s, "
+           "\"peak_gflops\": %.2f, \"peak_vector_width\": %d, \"results\": [", style,
+           first_frame_ms, cache_hit ? "true" : "false", peak_gflops, peak_width);
     print_results(r, n);
     if (narb) {
         printf(",\n\"transformer\": \"arbitrary/transfer\", \"transformer_results\": [");
         print_results(arb, narb);
     }
     printf("}\n");
+}
+
+/* --dump DIR: the bench's first picture (8-bit RGB, w x h) and the network's
+ * float output for it (0..1 RGB, ow x oh, at least w x h), raw, so a peer can
+ * run the same input and compare without an image library. */
+static enum sc_status dump_size(struct sc_engine *eng, const char *dir, struct size_result *r,
+                                struct sc_error *err)
+{
+    int w = r->w, h = r->h, ow = 0, oh = 0;
+    /* The ml5 networks' output rounds each side up to a multiple of 4. */
+    size_t cap = (size_t)(w + 4) * (h + 4) * 3;
+    uint8_t *in = malloc((size_t)w * h * 3);
+    float *out = malloc(cap * sizeof *out);
+    enum sc_status st = SC_OK;
+    if (!in || !out)
+        st = sc_error_set(err, SC_ERR_NOMEM, "Out of memory dumping %dx%d.", w, h);
+    if (!st) {
+        fill_frame(in, w, h, 0);
+        st = sc_engine_run_f32(eng, 0, in, w, h, out, &ow, &oh, err);
+    }
+    snprintf(r->dump_in, sizeof r->dump_in, "%s/stylecam_in_%dx%d.rgb", dir, w, h);
+    snprintf(r->dump_out, sizeof r->dump_out, "%s/stylecam_out_%dx%d.f32", dir, w, h);
+    if (!st)
+        st = sc_file_write_buffer(r->dump_in, SC_FILE_REPLACE, in, (size_t)w * h * 3, err);
+    if (!st)
+        st = sc_file_write_buffer(r->dump_out, SC_FILE_REPLACE, out,
+                                  (size_t)ow * oh * 3 * sizeof *out, err);
+    r->dump_ow = ow;
+    r->dump_oh = oh;
+    if (st)
+        r->dump_in[0] = r->dump_out[0] = '\0';
+    free(in);
+    free(out);
+    return st;
 }
 
 static enum sc_status load_style(struct sc_app *app, struct sc_engine *eng, const char **name,
@@ -205,11 +304,18 @@ static enum sc_status load_transformer(struct sc_app *app, struct sc_engine *eng
 /* stylecam bench --recorder: 1280x720 frames straight into the recorder. */
 static int bench_recorder(const struct sc_options *o)
 {
+#ifdef SC_BENCH_ONLY
+    (void)o;
+    sc_err("This bench-only build has no recorder; build stylecam without "
+           "-Dbench_only=true for 'stylecam bench --recorder'.");
+    return 1;
+#else
     int w = o->nsizes ? o->sizes[0][0] : 1280, h = o->nsizes ? o->sizes[0][1] : 720;
     int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 300;
     if (sc_record_bench(w, h, frames, stdout) != SC_OK)
         return 1;
     return 0;
+#endif
 }
 
 int sc_cmd_bench(struct sc_app *app)
@@ -217,13 +323,21 @@ int sc_cmd_bench(struct sc_app *app)
     const struct sc_options *o = app->opt;
     if (o->bench_recorder)
         return bench_recorder(o);
+#ifdef SC_BENCH_ONLY
+    if (o->bench_flicker) {
+        sc_err("This bench-only build has no flicker measure; build stylecam without "
+               "-Dbench_only=true for 'stylecam bench --flicker'.");
+        return 1;
+    }
+#else
     if (o->bench_flicker)
         return sc_cmd_bench_flicker(app);
+#endif
     static const int defaults[][2] = {{320, 240}, {640, 480}};
     int nsizes = o->nsizes ? o->nsizes : 2;
     int frames = o->frames ? (int)(o->frames < MAX_FRAMES ? o->frames : MAX_FRAMES) : 10;
     struct sc_engine *eng = NULL;
-    struct sc_engine_opts eo = {.cl_device = app->cl_device, .profiling = 1,
+    struct sc_engine_opts eo = {.cl_device = app->cl_device, .profiling = 1, .fp16 = o->fp16,
                                  .cache_dir = app->env->cache_dir};
     struct sc_error err;
     const char *style = NULL;
@@ -234,6 +348,15 @@ int sc_cmd_bench(struct sc_app *app)
         st = load_style(app, eng, &style, &err);
     if (!st)
         st = load_transformer(app, eng, &arb, &err);
+    /* The peak first, before the frames warm anything else up; its time is
+     * not start-up's. */
+    if (!st) {
+        double t0 = now_ms();
+        st = sc_engine_fma_peak(eng, &peak_gflops, &peak_width, &err);
+        start_ms += now_ms() - t0;
+    }
+    if (!st && !o->json)
+        printf("device FMA peak: %.1f GFLOP/s (float%d chains)\n", peak_gflops, peak_width);
     struct size_result res[8], ares[8];
     memset(res, 0, sizeof res);
     memset(ares, 0, sizeof ares);
@@ -241,6 +364,8 @@ int sc_cmd_bench(struct sc_app *app)
         int w = o->nsizes ? o->sizes[i][0] : defaults[i][0];
         int h = o->nsizes ? o->sizes[i][1] : defaults[i][1];
         st = bench_size(eng, 0, w, h, frames, &res[i], &err);
+        if (!st && o->dump_dir)
+            st = dump_size(eng, o->dump_dir, &res[i], &err);
         if (!st && !o->json)
             print_text(&res[i], style);
         if (!st && arb)

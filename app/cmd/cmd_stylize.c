@@ -114,7 +114,8 @@ int sc_cmd_stylize(struct sc_app *app)
         return 1;
     }
     struct sc_engine *eng = NULL;
-    struct sc_engine_opts eo = {.cl_device = app->cl_device, .cache_dir = app->env->cache_dir};
+    struct sc_engine_opts eo = {.cl_device = app->cl_device, .cache_dir = app->env->cache_dir,
+                                 .fp16 = app->opt->fp16};
     enum sc_status st = sc_engine_init(&eng, &eo, &err);
     if (!st)
         st = run(app, eng, in, w, h, &err);

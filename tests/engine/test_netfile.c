@@ -40,7 +40,7 @@ START_TEST(test_round_trip_runs_the_same)
 {
     struct sc_error err;
     struct sc_engine *e;
-    struct sc_engine_opts o = {-1, 0, NULL, 1};
+    struct sc_engine_opts o = {.cl_device = -1, .inflight = 1};
     ck_assert_msg(sc_engine_init(&e, &o, &err) == SC_OK, "%s", err.msg);
     struct sc_model *a, *b;
     ck_assert(sc_model_init_sketch(&a, &err) == SC_OK);
@@ -107,7 +107,7 @@ static struct sc_net *other_family(void)
 START_TEST(test_switching_families)
 {
     struct sc_error err;
-    struct sc_engine_opts o = {-1, 0, NULL, 1};
+    struct sc_engine_opts o = {.cl_device = -1, .inflight = 1};
     struct sc_engine *alone_a, *alone_b, *both;
     ck_assert(sc_engine_init(&alone_a, &o, &err) == SC_OK);
     ck_assert(sc_engine_init(&alone_b, &o, &err) == SC_OK);
