@@ -200,7 +200,7 @@ enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k, cl_
 
 /* ---- Winograd F(4x4, 3x3) ---- */
 
-#define WINO_TP_ALIGN 16
+#define WINO_TP_ALIGN 32   /* wino_gemm's tile block */
 
 int sc_ops_wino_ocp(int oc)
 {
@@ -269,8 +269,8 @@ static enum sc_status wino_chunk(struct sc_clrt *rt, const struct sc_kernels *k,
     enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 11, 3,
                                g1, l1, ev, err);
     struct sc_arg a2[] = {ARG(u), ARG(v), ARG(g->c), ARG(ocp), ARG(tp), ARG(m)};
-    size_t l2[3] = {WINO_TP_ALIGN / 4, 1, 1};
-    size_t g2[3] = {(size_t)tp / 4, (size_t)ocp / SC_WINO_OCB, 36};
+    size_t l2[3] = {1, 1, 1};
+    size_t g2[3] = {(size_t)tp / WINO_TP_ALIGN, (size_t)ocp / 8, 36};
     if (!st)
         st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
     struct sc_arg a3[] = {ARG(m), ARG(ocp), ARG(tp), ARG(ty0), ARG(tx), ARG(n), ARG(g->oh),
