@@ -64,48 +64,48 @@ inline void sc_store_row16(__global float *out, int ch, int OC, int H, int W, in
         op[i] = a[i];
 }
 
-/* Few input channels, many output channels (the first layer): 16 pixels
- * for 8 output channels per work item; weights [OC/8][C][9][9][8]. */
+/* Few input channels, many output channels (the first layer): 32 pixels
+ * (two 16-wide taps) for 8 output channels per work item, so each weight,
+ * broadcast straight from memory (no lane shuffles, which compete with
+ * FMAs for the same port), serves two FMAs; weights [OC/8][C][9][9][8]. */
+#define SC_B8_FMA(k) do {                         \
+    float16 s_ = (float16)(w[k]);                 \
+    a##k = fma(v, s_, a##k);                      \
+    b##k = fma(u, s_, b##k);                      \
+} while (0)
+#define SC_B8_STORE(k) do {                                       \
+    sc_store_row16(out, o + k, OC, OH, OW, oy, xb, a##k);         \
+    sc_store_row16(out, o + k, OC, OH, OW, oy, xb + 16, b##k);    \
+} while (0)
 __kernel void conv9_x16_b8(__global const float *in, int C, int H, int W,
                            __global const float *wt, __global const float *bias,
                            int pad_y, int pad_x, __global float *out, int OC, int OH, int OW)
 {
-    int xb = get_global_id(0) * 16, oy = get_global_id(1), og = get_global_id(2);
+    int xb = get_global_id(0) * 32, oy = get_global_id(1), og = get_global_id(2);
     if (xb >= OW || oy >= OH)
         return;
-    int x0 = xb - pad_x, fast = x0 >= 0 && x0 + 24 <= W;
+    int x0 = xb - pad_x, fast = x0 >= 0 && x0 + 40 <= W;
     int ky0 = max(0, pad_y - oy), ky1 = min(9, H + pad_y - oy);
     __global const float *bp = bias + og * 8;
     float16 a0 = (float16)(bp[0]), a1 = (float16)(bp[1]), a2 = (float16)(bp[2]),
             a3 = (float16)(bp[3]), a4 = (float16)(bp[4]), a5 = (float16)(bp[5]),
             a6 = (float16)(bp[6]), a7 = (float16)(bp[7]);
+    float16 b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5, b6 = a6, b7 = a7;
     for (int c = 0; c < C; c++) {
         __global const float *wc = wt + ((size_t)og * C + c) * 81 * 8;
         for (int ky = ky0; ky < ky1; ky++) {
-            SC_ROW_SETUP(24)
+            SC_ROW_SETUP(40)
             for (int kx = 0; kx < 9; kx++) {
-                float16 v = SC_TAP(kx);
-                float8 w = vload8(ky * 9 + kx, wc);
-                a0 = fma(v, (float16)(w.s0), a0);
-                a1 = fma(v, (float16)(w.s1), a1);
-                a2 = fma(v, (float16)(w.s2), a2);
-                a3 = fma(v, (float16)(w.s3), a3);
-                a4 = fma(v, (float16)(w.s4), a4);
-                a5 = fma(v, (float16)(w.s5), a5);
-                a6 = fma(v, (float16)(w.s6), a6);
-                a7 = fma(v, (float16)(w.s7), a7);
+                float16 v = SC_TAP(kx), u = SC_TAP(kx + 16);
+                __global const float *w = wc + (ky * 9 + kx) * 8;
+                SC_B8_FMA(0); SC_B8_FMA(1); SC_B8_FMA(2); SC_B8_FMA(3);
+                SC_B8_FMA(4); SC_B8_FMA(5); SC_B8_FMA(6); SC_B8_FMA(7);
             }
         }
     }
     int o = og * 8;
-    sc_store_row16(out, o + 0, OC, OH, OW, oy, xb, a0);
-    sc_store_row16(out, o + 1, OC, OH, OW, oy, xb, a1);
-    sc_store_row16(out, o + 2, OC, OH, OW, oy, xb, a2);
-    sc_store_row16(out, o + 3, OC, OH, OW, oy, xb, a3);
-    sc_store_row16(out, o + 4, OC, OH, OW, oy, xb, a4);
-    sc_store_row16(out, o + 5, OC, OH, OW, oy, xb, a5);
-    sc_store_row16(out, o + 6, OC, OH, OW, oy, xb, a6);
-    sc_store_row16(out, o + 7, OC, OH, OW, oy, xb, a7);
+    SC_B8_STORE(0); SC_B8_STORE(1); SC_B8_STORE(2); SC_B8_STORE(3);
+    SC_B8_STORE(4); SC_B8_STORE(5); SC_B8_STORE(6); SC_B8_STORE(7);
 }
 
 /* Many input channels, three output channels (the last layer): 64 pixels

@@ -128,7 +128,7 @@ static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_m
                             const struct sc_conv_geom *g, cl_mem wt, cl_mem bias, cl_mem out,
                             cl_event *ev, struct sc_error *err)
 {
-    int ob = sc_ops_pack_block(9, 1, g->oc, 0), px = ob == 3 ? 64 : 16;   /* pixels per item */
+    int ob = sc_ops_pack_block(9, 1, g->oc, 0), px = ob == 3 ? 64 : 32;   /* pixels per item */
     struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                          ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh), ARG(g->ow)};
     size_t lws[3] = {4, 8, 1};
