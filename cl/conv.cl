@@ -64,48 +64,48 @@ inline void sc_store_row16(__global float *out, int ch, int OC, int H, int W, in
         op[i] = a[i];
 }
 
-/* Few input channels, many output channels (the first layer): 16 pixels
- * for 8 output channels per work item; weights [OC/8][C][9][9][8]. */
+/* Few input channels, many output channels (the first layer): 32 pixels
+ * (two 16-wide taps) for 8 output channels per work item, so each weight,
+ * broadcast straight from memory (no lane shuffles, which compete with
+ * FMAs for the same port), serves two FMAs; weights [OC/8][C][9][9][8]. */
+#define SC_B8_FMA(k) do {                         \
+    float16 s_ = (float16)(w[k]);                 \
+    a##k = fma(v, s_, a##k);                      \
+    b##k = fma(u, s_, b##k);                      \
+} while (0)
+#define SC_B8_STORE(k) do {                                       \
+    sc_store_row16(out, o + k, OC, OH, OW, oy, xb, a##k);         \
+    sc_store_row16(out, o + k, OC, OH, OW, oy, xb + 16, b##k);    \
+} while (0)
 __kernel void conv9_x16_b8(__global const float *in, int C, int H, int W,
                            __global const float *wt, __global const float *bias,
                            int pad_y, int pad_x, __global float *out, int OC, int OH, int OW)
 {
-    int xb = get_global_id(0) * 16, oy = get_global_id(1), og = get_global_id(2);
+    int xb = get_global_id(0) * 32, oy = get_global_id(1), og = get_global_id(2);
     if (xb >= OW || oy >= OH)
         return;
-    int x0 = xb - pad_x, fast = x0 >= 0 && x0 + 24 <= W;
+    int x0 = xb - pad_x, fast = x0 >= 0 && x0 + 40 <= W;
     int ky0 = max(0, pad_y - oy), ky1 = min(9, H + pad_y - oy);
     __global const float *bp = bias + og * 8;
     float16 a0 = (float16)(bp[0]), a1 = (float16)(bp[1]), a2 = (float16)(bp[2]),
             a3 = (float16)(bp[3]), a4 = (float16)(bp[4]), a5 = (float16)(bp[5]),
             a6 = (float16)(bp[6]), a7 = (float16)(bp[7]);
+    float16 b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5, b6 = a6, b7 = a7;
     for (int c = 0; c < C; c++) {
         __global const float *wc = wt + ((size_t)og * C + c) * 81 * 8;
         for (int ky = ky0; ky < ky1; ky++) {
-            SC_ROW_SETUP(24)
+            SC_ROW_SETUP(40)
             for (int kx = 0; kx < 9; kx++) {
-                float16 v = SC_TAP(kx);
-                float8 w = vload8(ky * 9 + kx, wc);
-                a0 = fma(v, (float16)(w.s0), a0);
-                a1 = fma(v, (float16)(w.s1), a1);
-                a2 = fma(v, (float16)(w.s2), a2);
-                a3 = fma(v, (float16)(w.s3), a3);
-                a4 = fma(v, (float16)(w.s4), a4);
-                a5 = fma(v, (float16)(w.s5), a5);
-                a6 = fma(v, (float16)(w.s6), a6);
-                a7 = fma(v, (float16)(w.s7), a7);
+                float16 v = SC_TAP(kx), u = SC_TAP(kx + 16);
+                __global const float *w = wc + (ky * 9 + kx) * 8;
+                SC_B8_FMA(0); SC_B8_FMA(1); SC_B8_FMA(2); SC_B8_FMA(3);
+                SC_B8_FMA(4); SC_B8_FMA(5); SC_B8_FMA(6); SC_B8_FMA(7);
             }
         }
     }
     int o = og * 8;
-    sc_store_row16(out, o + 0, OC, OH, OW, oy, xb, a0);
-    sc_store_row16(out, o + 1, OC, OH, OW, oy, xb, a1);
-    sc_store_row16(out, o + 2, OC, OH, OW, oy, xb, a2);
-    sc_store_row16(out, o + 3, OC, OH, OW, oy, xb, a3);
-    sc_store_row16(out, o + 4, OC, OH, OW, oy, xb, a4);
-    sc_store_row16(out, o + 5, OC, OH, OW, oy, xb, a5);
-    sc_store_row16(out, o + 6, OC, OH, OW, oy, xb, a6);
-    sc_store_row16(out, o + 7, OC, OH, OW, oy, xb, a7);
+    SC_B8_STORE(0); SC_B8_STORE(1); SC_B8_STORE(2); SC_B8_STORE(3);
+    SC_B8_STORE(4); SC_B8_STORE(5); SC_B8_STORE(6); SC_B8_STORE(7);
 }
 
 /* Many input channels, three output channels (the last layer): 64 pixels
@@ -155,41 +155,71 @@ __kernel void conv9_x16_b3(__global const float *in, int C, int H, int W,
     sc_store_row16(out, 2, OC, OH, OW, oy, xb + 48, u3);
 }
 
-/* 3x3 stride 2: a work item makes 4 neighbouring output pixels for 16
- * output channels; each tap is one 16-channel weight load and 4 FMAs. */
+/* 3x3 stride 2: a work item makes 16 neighbouring output pixels (vector
+ * lanes) for 16 output channels. Per input row it loads 34 values as four
+ * vectors and deinterleaves them into the three taps' stride-2 pixel
+ * vectors; each tap then takes 16 broadcast weights and 16 FMAs, and each
+ * channel's result is one 16-wide store. Weights [OC/16][C][3][3][16]. */
+#define SC_S2_FMA(v, wp, k) a##k = fma(v, (float16)((wp)[k]), a##k)
+#define SC_S2_TAP(v, wp) do {                                                      \
+    SC_S2_FMA(v, wp, 0); SC_S2_FMA(v, wp, 1); SC_S2_FMA(v, wp, 2);                \
+    SC_S2_FMA(v, wp, 3); SC_S2_FMA(v, wp, 4); SC_S2_FMA(v, wp, 5);                \
+    SC_S2_FMA(v, wp, 6); SC_S2_FMA(v, wp, 7); SC_S2_FMA(v, wp, 8);                \
+    SC_S2_FMA(v, wp, 9); SC_S2_FMA(v, wp, 10); SC_S2_FMA(v, wp, 11);              \
+    SC_S2_FMA(v, wp, 12); SC_S2_FMA(v, wp, 13); SC_S2_FMA(v, wp, 14);             \
+    SC_S2_FMA(v, wp, 15);                                                          \
+} while (0)
+#define SC_S2_STORE(k) sc_store_row16(out, o + k, OC, OH, OW, oy, xb, a##k)
 __kernel void conv3s2_c16(__global const float *in, int C, int H, int W,
                           __global const float *wt, __global const float *bias,
                           int pad_y, int pad_x,
                           __global float *out, int OC, int OH, int OW)
 {
-    int xb = get_global_id(0) * 4, oy = get_global_id(1), og = get_global_id(2);
+    int xb = get_global_id(0) * 16, oy = get_global_id(1), og = get_global_id(2);
     if (xb >= OW || oy >= OH)
         return;
-    int iy0 = oy * 2 - pad_y, ix0 = xb * 2 - pad_x;
-    int fast = ix0 >= 0 && ix0 + 9 <= W;
+    int iy0 = oy * 2 - pad_y, x0 = xb * 2 - pad_x;
+    int fast = x0 >= 0 && x0 + 34 <= W;
     int ky0 = max(0, -iy0), ky1 = min(3, H - iy0);
-    float16 a0 = vload16(og, bias), a1 = a0, a2 = a0, a3 = a0;
+    __global const float *bp = bias + og * 16;
+    float16 a0 = (float16)(bp[0]), a1 = (float16)(bp[1]), a2 = (float16)(bp[2]),
+            a3 = (float16)(bp[3]), a4 = (float16)(bp[4]), a5 = (float16)(bp[5]),
+            a6 = (float16)(bp[6]), a7 = (float16)(bp[7]), a8 = (float16)(bp[8]),
+            a9 = (float16)(bp[9]), a10 = (float16)(bp[10]), a11 = (float16)(bp[11]),
+            a12 = (float16)(bp[12]), a13 = (float16)(bp[13]), a14 = (float16)(bp[14]),
+            a15 = (float16)(bp[15]);
     for (int c = 0; c < C; c++) {
         __global const float *wc = wt + ((size_t)og * C + c) * 9 * 16;
         for (int ky = ky0; ky < ky1; ky++) {
             __global const float *row = in + ((size_t)c * H + iy0 + ky) * W;
-            float buf[9];
-            for (int i = 0; i < 9; i++)
-                buf[i] = fast ? row[ix0 + i] : sc_at(row, ix0 + i, W);
-            for (int kx = 0; kx < 3; kx++) {
-                float16 w = vload16(ky * 3 + kx, wc);
-                a0 = fma((float16)(buf[kx]), w, a0);
-                a1 = fma((float16)(buf[kx + 2]), w, a1);
-                a2 = fma((float16)(buf[kx + 4]), w, a2);
-                a3 = fma((float16)(buf[kx + 6]), w, a3);
+            float16 l0, l1, l2, l3;
+            if (fast) {
+                l0 = vload16(0, row + x0);
+                l1 = vload16(0, row + x0 + 16);
+                l2 = vload16(0, row + x0 + 2);
+                l3 = vload16(0, row + x0 + 18);
+            } else {
+                float buf[34];
+                for (int i = 0; i < 34; i++)
+                    buf[i] = sc_at(row, x0 + i, W);
+                l0 = vload16(0, buf);
+                l1 = vload16(0, buf + 16);
+                l2 = vload16(0, buf + 2);
+                l3 = vload16(0, buf + 18);
             }
+            float16 t0 = (float16)(l0.even, l1.even), t1 = (float16)(l0.odd, l1.odd),
+                    t2 = (float16)(l2.even, l3.even);
+            __global const float *w = wc + ky * 48;
+            SC_S2_TAP(t0, w);
+            SC_S2_TAP(t1, w + 16);
+            SC_S2_TAP(t2, w + 32);
         }
     }
-    size_t plane = (size_t)OH * OW, o = (size_t)oy * OW + xb;
-    sc_store_c16(out, og * 16, OC, plane, o, a0);
-    if (xb + 1 < OW) sc_store_c16(out, og * 16, OC, plane, o + 1, a1);
-    if (xb + 2 < OW) sc_store_c16(out, og * 16, OC, plane, o + 2, a2);
-    if (xb + 3 < OW) sc_store_c16(out, og * 16, OC, plane, o + 3, a3);
+    int o = og * 16;
+    SC_S2_STORE(0); SC_S2_STORE(1); SC_S2_STORE(2); SC_S2_STORE(3);
+    SC_S2_STORE(4); SC_S2_STORE(5); SC_S2_STORE(6); SC_S2_STORE(7);
+    SC_S2_STORE(8); SC_S2_STORE(9); SC_S2_STORE(10); SC_S2_STORE(11);
+    SC_S2_STORE(12); SC_S2_STORE(13); SC_S2_STORE(14); SC_S2_STORE(15);
 }
 
 /* Grouped (and depthwise) convolution, one output value per work item;

@@ -84,33 +84,40 @@ __kernel void wino_input(__global const float *in, int C, int H, int W, int pad_
     }
 }
 
-/* M[p][oc][t] = sum_c U[p][c][oc] V[p][c][t]. A work item makes 4 tiles
- * for 16 output channels: per input channel one 16-channel load of U, one
- * 4-tile load of V and four vector FMAs. */
+/* M[p][oc][t] = sum_c U[p][c][oc] V[p][c][t], register-blocked for CPUs:
+ * a work item makes 32 tiles (two full float16 loads of V per channel) for
+ * 8 output channels (8 scalar U values, each broadcast into two FMAs), so
+ * 16 accumulators stay in registers and every V load is a whole vector.
+ * TP is a multiple of 32, OC of 8. */
+#define WG_FMA2(o) do {                          \
+    float16 s_ = (float16)(up[o]);               \
+    a##o = fma(s_, v0, a##o);                    \
+    b##o = fma(s_, v1, b##o);                    \
+} while (0)
 __kernel void wino_gemm(__global const float *U, __global const float *V, int C, int OC,
                         int TP, __global float *M)
 {
-    int t = get_global_id(0) * 4, og = get_global_id(1), p = get_global_id(2);
-    int oc0 = og * 16;
+    int t = get_global_id(0) * 32, oc0 = get_global_id(1) * 8, p = get_global_id(2);
     __global const float *vp = V + (size_t)p * C * TP + t;
     __global const float *up = U + (size_t)p * C * OC + oc0;
-    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0,
+            a7 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
     for (int c = 0; c < C; c++) {
-        float4 v = vload4(0, vp + (size_t)c * TP);
-        float16 u = vload16(0, up + (size_t)c * OC);
-        a0 = fma((float16)(v.x), u, a0);
-        a1 = fma((float16)(v.y), u, a1);
-        a2 = fma((float16)(v.z), u, a2);
-        a3 = fma((float16)(v.w), u, a3);
+        float16 v0 = vload16(0, vp), v1 = vload16(1, vp);
+        WG_FMA2(0); WG_FMA2(1); WG_FMA2(2); WG_FMA2(3);
+        WG_FMA2(4); WG_FMA2(5); WG_FMA2(6); WG_FMA2(7);
+        vp += TP;
+        up += OC;
     }
-    float r[4][16];
-    vstore16(a0, 0, r[0]);
-    vstore16(a1, 0, r[1]);
-    vstore16(a2, 0, r[2]);
-    vstore16(a3, 0, r[3]);
     __global float *mp = M + ((size_t)p * OC + oc0) * TP + t;
-    for (int j = 0; j < 16; j++)
-        vstore4((float4)(r[0][j], r[1][j], r[2][j], r[3][j]), 0, mp + (size_t)j * TP);
+    vstore16(a0, 0, mp); vstore16(b0, 1, mp); mp += TP;
+    vstore16(a1, 0, mp); vstore16(b1, 1, mp); mp += TP;
+    vstore16(a2, 0, mp); vstore16(b2, 1, mp); mp += TP;
+    vstore16(a3, 0, mp); vstore16(b3, 1, mp); mp += TP;
+    vstore16(a4, 0, mp); vstore16(b4, 1, mp); mp += TP;
+    vstore16(a5, 0, mp); vstore16(b5, 1, mp); mp += TP;
+    vstore16(a6, 0, mp); vstore16(b6, 1, mp); mp += TP;
+    vstore16(a7, 0, mp); vstore16(b7, 1, mp);
 }
 
 /* A work item finishes 4 neighbouring tiles of one output channel (OC is

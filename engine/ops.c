@@ -128,7 +128,7 @@ static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_m
                             const struct sc_conv_geom *g, cl_mem wt, cl_mem bias, cl_mem out,
                             cl_event *ev, struct sc_error *err)
 {
-    int ob = sc_ops_pack_block(9, 1, g->oc, 0), px = ob == 3 ? 64 : 16;   /* pixels per item */
+    int ob = sc_ops_pack_block(9, 1, g->oc, 0), px = ob == 3 ? 64 : 32;   /* pixels per item */
     struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                          ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh), ARG(g->ow)};
     size_t lws[3] = {4, 8, 1};
@@ -149,8 +149,8 @@ enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k, cl_me
         struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                              ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh),
                              ARG(g->ow)};
-        size_t lws[3] = {4, 8, 1};
-        size_t gws[3] = {round_up((size_t)(g->ow + 3) / 4, 4), round_up((size_t)g->oh, 8),
+        size_t lws[3] = {1, 8, 1};
+        size_t gws[3] = {(size_t)(g->ow + 15) / 16, round_up((size_t)g->oh, 8),
                          round_up((size_t)g->oc, 16) / 16};
         return launch(rt, k->conv3s2, "A convolution", a, 12, 3, gws, lws, ev, err);
     }
@@ -200,7 +200,7 @@ enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k, cl_
 
 /* ---- Winograd F(4x4, 3x3) ---- */
 
-#define WINO_TP_ALIGN 16
+#define WINO_TP_ALIGN 32   /* wino_gemm's tile block */
 
 int sc_ops_wino_ocp(int oc)
 {
@@ -269,8 +269,11 @@ static enum sc_status wino_chunk(struct sc_clrt *rt, const struct sc_kernels *k,
     enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 11, 3,
                                g1, l1, ev, err);
     struct sc_arg a2[] = {ARG(u), ARG(v), ARG(g->c), ARG(ocp), ARG(tp), ARG(m)};
-    size_t l2[3] = {WINO_TP_ALIGN / 4, 1, 1};
-    size_t g2[3] = {(size_t)tp / 4, (size_t)ocp / SC_WINO_OCB, 36};
+    /* On a CPU one work-group per tile block (all output channels) keeps
+     * PoCL's per-group overhead small; a GPU takes single items. */
+    size_t ly = rt->is_cpu && (size_t)ocp / 8 <= rt->max_wg ? (size_t)ocp / 8 : 1;
+    size_t l2[3] = {1, ly, 1};
+    size_t g2[3] = {(size_t)tp / WINO_TP_ALIGN, (size_t)ocp / 8, 36};
     if (!st)
         st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
     struct sc_arg a3[] = {ARG(m), ARG(ocp), ARG(tp), ARG(ty0), ARG(tx), ARG(n), ARG(g->oh),
