@@ -175,7 +175,7 @@ __kernel void conv3s2_c16(__global const float *in, int C, int H, int W,
                           int pad_y, int pad_x,
                           __global float *out, int OC, int OH, int OW)
 {
-    int xb = get_global_id(0) * 16, oy = get_global_id(1), og = get_global_id(2);
+    int xb = get_global_id(1) * 16, oy = get_global_id(2), og = get_global_id(0);
     if (xb >= OW || oy >= OH)
         return;
     int iy0 = oy * 2 - pad_y, x0 = xb * 2 - pad_x;

@@ -1,61 +1,91 @@
 /* Transposed 3x3 stride-2 convolution, output exactly 2H x 2W: the adjoint
  * of a stride-2 SAME convolution from 2H x 2W to H x W (padding before 0),
- * out[Y] += in[i] * w[k] where Y = 2i + k. A work item takes input pixels
- * (i, j) and (i, j+1) and makes their two 2x2 output blocks for 16 output
- * channels: out(2i,2j) takes taps (0,0) (2,0) (0,2) (2,2) from in(i,j),
- * in(i-1,j), in(i,j-1), in(i-1,j-1); out(2i,2j+1) taps (0,1) (2,1);
- * out(2i+1,2j) taps (1,0) (1,2); out(2i+1,2j+1) tap (1,1).
- * Weights packed as [OC/16][C][3][3][16] from TensorFlow's [kh][kw][out][in]. */
+ * out[Y] += in[i] * w[k] where Y = 2i + k. Split by output phase, each is
+ * a small convolution on the input grid:
+ *   out(2i,   2j)   = in(i,j) w00 + in(i-1,j) w20 + in(i,j-1) w02 + in(i-1,j-1) w22
+ *   out(2i,   2j+1) = in(i,j) w01 + in(i-1,j) w21
+ *   out(2i+1, 2j)   = in(i,j) w10 + in(i,j-1) w12
+ *   out(2i+1, 2j+1) = in(i,j) w11
+ * A work item takes 16 input pixels of row i (vector lanes) for 4 output
+ * channels: per input channel four row loads feed 36 FMAs with broadcast
+ * weights, and 16 accumulators stay in registers. Weights are packed as
+ * [OC/16][C][3][3][16] from TensorFlow's [kh][kw][out][in]; the item reads
+ * its 4 of the 16. */
+#define DC_W(t, k) ((float16)(w[(t) * 16 + (k)]))
+#define DC_FMA(k) do {                                                              \
+    p##k = fma(m, DC_W(0, k), fma(um, DC_W(6, k), fma(l, DC_W(2, k),                \
+           fma(ul, DC_W(8, k), p##k))));                                            \
+    r##k = fma(m, DC_W(1, k), fma(um, DC_W(7, k), r##k));                           \
+    s##k = fma(m, DC_W(3, k), fma(l, DC_W(5, k), s##k));                            \
+    t##k = fma(m, DC_W(4, k), t##k);                                                \
+} while (0)
+
+/* Interleaves a (even columns) and b (odd) into 2n values of one row. */
+inline void dc_store_row(__global float *dst, int n, float16 a, float16 b)
+{
+    float16 lo = shuffle2(a, b, (uint16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21,
+                                         6, 22, 7, 23));
+    float16 hi = shuffle2(a, b, (uint16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29,
+                                         14, 30, 15, 31));
+    if (n == 16) {
+        vstore16(lo, 0, dst);
+        vstore16(hi, 0, dst + 16);
+        return;
+    }
+    float tmp[32];
+    vstore16(lo, 0, tmp);
+    vstore16(hi, 0, tmp + 16);
+    for (int x = 0; x < 2 * n; x++)
+        dst[x] = tmp[x];
+}
+
+#define DC_STORE(k) do {                                                            \
+    if (o + (k) < OC) {                                                             \
+        __global float *d = out + (size_t)(o + (k)) * plane + (size_t)(2 * i) * OW + 2 * j0; \
+        dc_store_row(d, n, p##k, r##k);                                             \
+        dc_store_row(d + OW, n, s##k, t##k);                                        \
+    }                                                                               \
+} while (0)
+
 __kernel void deconv2x(__global const float *in, int C, int H, int W,
                        __global const float *wt, __global const float *bias,
                        __global float *out, int OC)
 {
-    int j = get_global_id(0) * 2, i = get_global_id(1), og = get_global_id(2);
-    if (j >= W || i >= H)
+    int q = get_global_id(0), j0 = get_global_id(1) * 16, i = get_global_id(2);
+    if (j0 >= W || i >= H)
         return;
-    float16 z = vload16(og, bias);
-    float16 p00 = z, p01 = z, p10 = z, p11 = z, q00 = z, q01 = z, q10 = z, q11 = z;
+    int og = q >> 2, sub = (q & 3) * 4, o = og * 16 + sub;
+    int fast = i > 0 && j0 >= 1 && j0 + 16 <= W;
+    __global const float *bp = bias + o;
+    float16 p0 = (float16)(bp[0]), p1 = (float16)(bp[1]), p2 = (float16)(bp[2]),
+            p3 = (float16)(bp[3]);
+    float16 r0 = p0, r1 = p1, r2 = p2, r3 = p3, s0 = p0, s1 = p1, s2 = p2, s3 = p3;
+    float16 t0 = p0, t1 = p1, t2 = p2, t3 = p3;
     for (int c = 0; c < C; c++) {
-        __global const float *ip = in + (size_t)c * H * W;
-        __global const float *r0 = ip + (size_t)i * W, *ru = r0 - W;
-        /* in(i, j-1 .. j+1) and in(i-1, j-1 .. j+1), zero outside. */
-        float l = sc_at(r0, j - 1, W), m = r0[j], r = sc_at(r0, j + 1, W);
-        float ul = 0.0f, um = 0.0f, ur = 0.0f;
-        if (i > 0) {
-            ul = sc_at(ru, j - 1, W);
-            um = ru[j];
-            ur = sc_at(ru, j + 1, W);
+        __global const float *row = in + ((size_t)c * H + i) * W;
+        float16 m, l, um, ul;
+        if (fast) {
+            m = vload16(0, row + j0);
+            l = vload16(0, row + j0 - 1);
+            um = vload16(0, row - W + j0);
+            ul = vload16(0, row - W + j0 - 1);
+        } else {
+            float b0[17], b1[17];
+            for (int x = 0; x < 17; x++) {
+                b0[x] = sc_at(row, j0 - 1 + x, W);
+                b1[x] = i > 0 ? sc_at(row - W, j0 - 1 + x, W) : 0.0f;
+            }
+            l = vload16(0, b0);
+            m = vload16(0, b0 + 1);
+            ul = vload16(0, b1);
+            um = vload16(0, b1 + 1);
         }
-        __global const float *w = wt + ((size_t)og * C + c) * 9 * 16;
-        float16 w00 = vload16(0, w), w01 = vload16(1, w), w02 = vload16(2, w);
-        float16 w10 = vload16(3, w), w11 = vload16(4, w), w12 = vload16(5, w);
-        float16 w20 = vload16(6, w), w21 = vload16(7, w), w22 = vload16(8, w);
-        /* block at (i, j) */
-        p00 = fma((float16)(m), w00, fma((float16)(um), w20,
-              fma((float16)(l), w02, fma((float16)(ul), w22, p00))));
-        p01 = fma((float16)(m), w01, fma((float16)(um), w21, p01));
-        p10 = fma((float16)(m), w10, fma((float16)(l), w12, p10));
-        p11 = fma((float16)(m), w11, p11);
-        /* block at (i, j+1): its left neighbour is in(i, j) */
-        q00 = fma((float16)(r), w00, fma((float16)(ur), w20,
-              fma((float16)(m), w02, fma((float16)(um), w22, q00))));
-        q01 = fma((float16)(r), w01, fma((float16)(ur), w21, q01));
-        q10 = fma((float16)(r), w10, fma((float16)(m), w12, q10));
-        q11 = fma((float16)(r), w11, q11);
+        __global const float *w = wt + ((size_t)og * C + c) * 9 * 16 + sub;
+        DC_FMA(0); DC_FMA(1); DC_FMA(2); DC_FMA(3);
     }
-    int OW = 2 * W;
-    size_t plane = (size_t)4 * H * W, o = (size_t)(2 * i) * OW + 2 * j;
-    int oc0 = og * 16;
-    sc_store_c16(out, oc0, OC, plane, o, p00);
-    sc_store_c16(out, oc0, OC, plane, o + 1, p01);
-    sc_store_c16(out, oc0, OC, plane, o + OW, p10);
-    sc_store_c16(out, oc0, OC, plane, o + OW + 1, p11);
-    if (j + 1 < W) {
-        sc_store_c16(out, oc0, OC, plane, o + 2, q00);
-        sc_store_c16(out, oc0, OC, plane, o + 3, q01);
-        sc_store_c16(out, oc0, OC, plane, o + OW + 2, q10);
-        sc_store_c16(out, oc0, OC, plane, o + OW + 3, q11);
-    }
+    int OW = 2 * W, n = min(16, W - j0);
+    size_t plane = (size_t)4 * H * W;
+    DC_STORE(0); DC_STORE(1); DC_STORE(2); DC_STORE(3);
 }
 
 /* Any transposed convolution (ONNX ConvTranspose, group 1): out(Y, X) sums

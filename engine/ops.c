@@ -149,10 +149,16 @@ enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k, cl_me
         struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                              ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh),
                              ARG(g->ow)};
-        size_t lws[3] = {1, 8, 1};
-        size_t gws[3] = {(size_t)(g->ow + 15) / 16, round_up((size_t)g->oh, 8),
-                         round_up((size_t)g->oc, 16) / 16};
-        return launch(rt, k->conv3s2, "A convolution", a, 12, 3, gws, lws, ev, err);
+        /* Channel blocks along dimension 0, one work-group per pixel block
+         * on a CPU: the blocks reading the same input rows run back to back
+         * (blocks in dimension 2 re-read the whole input from memory). */
+        size_t ng = round_up((size_t)g->oc, 16) / 16, lg = ng;
+        while (lg > rt->max_wg)
+            lg /= 2;
+        size_t lws[3] = {lg, 1, 1};
+        size_t gws[3] = {ng, (size_t)(g->ow + 15) / 16, (size_t)g->oh};
+        return launch(rt, k->conv3s2, "A convolution", a, 12, 3, gws,
+                      rt->is_cpu ? lws : NULL, ev, err);
     }
     struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(g->k),
                          ARG(g->stride), ARG(bias), ARG(g->py), ARG(g->px), ARG(out),
@@ -184,10 +190,15 @@ enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k, cl_
         g->ow == 2 * g->w) {
         struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                              ARG(out), ARG(g->oc)};
-        size_t lws[3] = {4, 8, 1};
-        size_t gws[3] = {round_up((size_t)(g->w + 1) / 2, 4), round_up((size_t)g->h, 8),
-                         round_up((size_t)g->oc, 16) / 16};
-        return launch(rt, k->deconv, "A transposed convolution", a, 8, 3, gws, lws, ev, err);
+        /* Output channels in quads along dimension 0, all in one work-group
+         * on a CPU, so the quads sharing an input row run back to back. */
+        size_t nq = round_up((size_t)g->oc, 16) / 4, lq = nq;
+        while (lq > rt->max_wg)
+            lq /= 2;
+        size_t lws[3] = {lq, 1, 1};
+        size_t gws[3] = {nq, (size_t)(g->w + 15) / 16, (size_t)g->h};
+        return launch(rt, k->deconv, "A transposed convolution", a, 8, 3, gws,
+                      rt->is_cpu ? lws : NULL, ev, err);
     }
     struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                          ARG(g->k), ARG(g->stride), ARG(g->py), ARG(g->px), ARG(out),

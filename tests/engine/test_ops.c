@@ -272,6 +272,8 @@ START_TEST(test_deconv_shapes)
     run_deconv_case(4, 4, 6, 8);
     run_deconv_case(2, 1, 1, 3);
     run_deconv_case(5, 6, 9, 20);       /* odd width: a half pair at the end */
+    run_deconv_case(5, 3, 40, 20);      /* whole 16-pixel runs, then a tail of 8 */
+    run_deconv_case(3, 2, 33, 36);      /* a 1-pixel tail; channel quads past OC */
     run_deconv_full(4, 5, 7, 6, 3, 2, 1, 1);       /* PyTorch padding 1: 2n - 1 */
     run_deconv_full(4, 5, 7, 6, 3, 2, 1, 0);       /* output padding 1: 2n */
     run_deconv_full(3, 5, 6, 17, 3, 2, 0, -1);     /* Johnson: 2n + 2 */
