@@ -26,57 +26,80 @@
     r3 = (m1) - (m2) + 8.0f * ((m3) - (m4)) + (m5);      \
 } while (0)
 
-/* A work item transforms 4 neighbouring tiles of one channel; vector lanes
- * are tiles. Tile tx reads input columns 4tx-pad_x .. +5, so the 4 tiles
- * share one 18-value row segment. */
+/* A work item transforms 16 neighbouring tiles of one tile row and one
+ * channel; vector lanes are tiles. Tile tx reads input columns
+ * 4tx-pad_x .. +5, so the 16 tiles share one 66-value row segment, read as
+ * whole vectors and split by 4 into the six columns each tile needs. The
+ * 36 results are whole-vector stores that continue the neighbouring item's
+ * (one sequential stream per transform position). */
+inline void wi_segment(__global const float *row, int x0, int W, int nval, float16 *q0,
+                       float16 *q1, float16 *q2, float16 *q3, float2 *q4)
+{
+    if (x0 >= 0 && x0 + 66 <= W) {
+        *q0 = vload16(0, row + x0);
+        *q1 = vload16(1, row + x0);
+        *q2 = vload16(2, row + x0);
+        *q3 = vload16(3, row + x0);
+        *q4 = vload2(0, row + x0 + 64);
+    } else if (x0 == -1 && 65 <= W) {   /* SAME padding 1: the segment starts at -1 */
+        float16 z = (float16)(0.0f), a0 = vload16(0, row), a1 = vload16(1, row),
+                a2 = vload16(2, row), a3 = vload16(3, row);
+        uint16 sh = (uint16)(15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30);
+        *q0 = shuffle2(z, a0, sh);
+        *q1 = shuffle2(a0, a1, sh);
+        *q2 = shuffle2(a1, a2, sh);
+        *q3 = shuffle2(a2, a3, sh);
+        *q4 = (float2)(a3.sf, row[64]);
+    } else {
+        float b[80];
+        for (int k = 0; k < 80; k++)
+            b[k] = k < nval ? sc_at(row, x0 + k, W) : 0.0f;
+        *q0 = vload16(0, b);
+        *q1 = vload16(1, b);
+        *q2 = vload16(2, b);
+        *q3 = vload16(3, b);
+        *q4 = vload2(0, b + 64);
+    }
+}
+
 __kernel void wino_input(__global const float *in, int C, int H, int W, int pad_y,
                          int pad_x, int ty0, int tiles_x, int tiles_y, int TP,
                          __global float *V)
 {
-    int tx = get_global_id(0) * 4, ty = get_global_id(1), c = get_global_id(2);
+    int tx = get_global_id(0) * 16, ty = get_global_id(1), c = get_global_id(2);
     if (tx >= tiles_x || ty >= tiles_y)
         return;
     __global const float *ip = in + (size_t)c * H * W;
-    int y0 = (ty0 + ty) * 4 - pad_y, x0 = tx * 4 - pad_x;
-    int fast = x0 >= 0 && x0 + 18 <= W;
-    float4 e[6][6];   /* e[i] = row i of the tile times B */
+    int y0 = (ty0 + ty) * 4 - pad_y, x0 = tx * 4 - pad_x, n = min(16, tiles_x - tx);
+    float16 e[6][6];   /* e[i] = row i of the tiles times B */
     for (int i = 0; i < 6; i++) {
         int y = y0 + i;
-        float buf[18];
-        if (y < 0 || y >= H) {
-            for (int k = 0; k < 18; k++)
-                buf[k] = 0.0f;
-        } else if (fast) {
-            vstore16(vload16(0, ip + (size_t)y * W + x0), 0, buf);
-            vstore2(vload2(0, ip + (size_t)y * W + x0 + 16), 0, buf + 16);
-        } else {
-            for (int k = 0; k < 18; k++)
-                buf[k] = sc_at(ip + (size_t)y * W, x0 + k, W);
-        }
-        float4 d[6];
-        for (int j = 0; j < 6; j++)
-            d[j] = (float4)(buf[j], buf[4 + j], buf[8 + j], buf[12 + j]);
-        BT6(d[0], d[1], d[2], d[3], d[4], d[5],
-            e[i][0], e[i][1], e[i][2], e[i][3], e[i][4], e[i][5]);
+        float16 q0 = (float16)(0.0f), q1 = q0, q2 = q0, q3 = q0;
+        float2 q4 = (float2)(0.0f);
+        if (y >= 0 && y < H)
+            wi_segment(ip + (size_t)y * W, x0, W, 4 * n + 2, &q0, &q1, &q2, &q3, &q4);
+        float16 d0 = (float16)(q0.s048c, q1.s048c, q2.s048c, q3.s048c);
+        float16 d1 = (float16)(q0.s159d, q1.s159d, q2.s159d, q3.s159d);
+        float16 d2 = (float16)(q0.s26ae, q1.s26ae, q2.s26ae, q3.s26ae);
+        float16 d3 = (float16)(q0.s37bf, q1.s37bf, q2.s37bf, q3.s37bf);
+        float16 d4 = (float16)(q0.s48c, q1.s048c, q2.s048c, q3.s048c, q4.s0);
+        float16 d5 = (float16)(q0.s59d, q1.s159d, q2.s159d, q3.s159d, q4.s1);
+        BT6(d0, d1, d2, d3, d4, d5, e[i][0], e[i][1], e[i][2], e[i][3], e[i][4], e[i][5]);
     }
-    int tile = ty * tiles_x + tx;
     size_t stride = (size_t)C * TP;
-    __global float *vp = V + (size_t)c * TP + tile;
-    /* Tiles past the row's end spill into the next row's slots or the
-     * padding; the next row's own work item overwrites them, so write
-     * only the lanes that belong to this row. */
-    int n = min(4, tiles_x - tx);
+    __global float *vp = V + (size_t)c * TP + ty * tiles_x + tx;
+    /* Lanes past the row's end belong to the next row's item: store only n. */
     for (int j = 0; j < 6; j++) {
-        float4 r[6];
+        float16 r[6];
         BT6(e[0][j], e[1][j], e[2][j], e[3][j], e[4][j], e[5][j],
             r[0], r[1], r[2], r[3], r[4], r[5]);
         for (int i = 0; i < 6; i++) {
             __global float *q = vp + (size_t)(i * 6 + j) * stride;
-            if (n == 4) {
-                vstore4(r[i], 0, q);
+            if (n == 16) {
+                vstore16(r[i], 0, q);
             } else {
-                float a[4];
-                vstore4(r[i], 0, a);
+                float a[16];
+                vstore16(r[i], 0, a);
                 for (int l = 0; l < n; l++)
                     q[l] = a[l];
             }
@@ -120,57 +143,72 @@ __kernel void wino_gemm(__global const float *U, __global const float *V, int C,
     vstore16(a7, 0, mp); vstore16(b7, 1, mp);
 }
 
-/* A work item finishes 4 neighbouring tiles of one output channel (OC is
- * M's padded channel count; the output is H x W, channel count any). */
+/* A work item finishes 16 neighbouring tiles of one tile row and one output
+ * channel (OC is M's padded channel count; the output is H x W, channel
+ * count any): 36 whole-vector loads, then each output row's four columns
+ * per tile are interleaved into 64 contiguous pixels. */
+inline void wo_store_row(__global float *orow, int nx, float16 r0, float16 r1, float16 r2,
+                         float16 r3)
+{
+    uint16 lo = (uint16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    uint16 hi = lo + (uint16)(8);
+    uint16 pair_lo = (uint16)(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+    uint16 pair_hi = pair_lo + (uint16)(8);
+    float16 a = shuffle2(r0, r1, lo), b = shuffle2(r0, r1, hi);   /* r0 r1 pairs */
+    float16 c = shuffle2(r2, r3, lo), d = shuffle2(r2, r3, hi);
+    float16 o0 = shuffle2(a, c, pair_lo), o1 = shuffle2(a, c, pair_hi);
+    float16 o2 = shuffle2(b, d, pair_lo), o3 = shuffle2(b, d, pair_hi);
+    if (nx == 64) {
+        vstore16(o0, 0, orow);
+        vstore16(o1, 1, orow);
+        vstore16(o2, 2, orow);
+        vstore16(o3, 3, orow);
+        return;
+    }
+    float row[64];
+    vstore16(o0, 0, row);
+    vstore16(o1, 1, row);
+    vstore16(o2, 2, row);
+    vstore16(o3, 3, row);
+    for (int k = 0; k < nx; k++)
+        orow[k] = row[k];
+}
+
 __kernel void wino_output(__global const float *M, int OC, int TP, int ty0, int tiles_x,
                           int tiles_y, int H, int W, __global const float *bias,
                           __global float *out)
 {
-    int tx = get_global_id(0) * 4, ty = get_global_id(1), oc = get_global_id(2);
+    int tx = get_global_id(0) * 16, ty = get_global_id(1), oc = get_global_id(2);
     if (tx >= tiles_x || ty >= tiles_y)
         return;
-    int tile = ty * tiles_x + tx, n = min(4, tiles_x - tx);
+    int n = min(16, tiles_x - tx);
     size_t stride = (size_t)OC * TP;
-    __global const float *mp = M + (size_t)oc * TP + tile;
-    float4 t[4][6];   /* t = A^T m, lanes are tiles */
+    __global const float *mp = M + (size_t)oc * TP + ty * tiles_x + tx;
+    float16 t[4][6];   /* t = A^T m, lanes are tiles */
     for (int j = 0; j < 6; j++) {
-        float4 m[6];
+        float16 m[6];
         for (int i = 0; i < 6; i++) {
             __global const float *q = mp + (size_t)(i * 6 + j) * stride;
-            if (n == 4) {
-                m[i] = vload4(0, q);
+            if (n == 16) {
+                m[i] = vload16(0, q);
             } else {
-                float a[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-                for (int l = 0; l < n; l++)
-                    a[l] = q[l];
-                m[i] = vload4(0, a);
+                float a[16];
+                for (int l = 0; l < 16; l++)
+                    a[l] = l < n ? q[l] : 0.0f;
+                m[i] = vload16(0, a);
             }
         }
         AT6(m[0], m[1], m[2], m[3], m[4], m[5], t[0][j], t[1][j], t[2][j], t[3][j]);
     }
+    float b = bias[oc];
     __global float *op = out + (size_t)oc * H * W;
-    int x0 = tx * 4, nx = min(16, W - x0);
+    int x0 = tx * 4, nx = min(64, W - x0);
     for (int i = 0; i < 4; i++) {
         int y = (ty0 + ty) * 4 + i;
         if (y >= H)
             break;
-        float4 r[4];
-        AT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], r[0], r[1], r[2], r[3]);
-        for (int j = 0; j < 4; j++)
-            r[j] += bias[oc];
-        float row[16];   /* x = 4 * lane + j */
-        for (int j = 0; j < 4; j++) {
-            float a[4];
-            vstore4(r[j], 0, a);
-            for (int l = 0; l < 4; l++)
-                row[4 * l + j] = a[l];
-        }
-        __global float *orow = op + (size_t)y * W + x0;
-        if (nx == 16) {
-            vstore16(vload16(0, row), 0, orow);
-        } else {
-            for (int k = 0; k < nx; k++)
-                orow[k] = row[k];
-        }
+        float16 r0, r1, r2, r3;
+        AT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], r0, r1, r2, r3);
+        wo_store_row(op + (size_t)y * W + x0, nx, r0 + b, r1 + b, r2 + b, r3 + b);
     }
 }

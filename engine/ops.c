@@ -275,8 +275,8 @@ static enum sc_status wino_chunk(struct sc_clrt *rt, const struct sc_kernels *k,
     int ocp = sc_ops_wino_ocp(g->oc);
     struct sc_arg a1[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(g->py), ARG(g->px),
                           ARG(ty0), ARG(tx), ARG(n), ARG(tp), ARG(v)};
-    size_t l1[3] = {4, 4, 1};
-    size_t g1[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)n, 4), (size_t)g->c};
+    size_t l1[3] = {1, 4, 1};   /* an item is 16 tiles of a row */
+    size_t g1[3] = {(size_t)(tx + 15) / 16, round_up((size_t)n, 4), (size_t)g->c};
     enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 11, 3,
                                g1, l1, ev, err);
     struct sc_arg a2[] = {ARG(u), ARG(v), ARG(g->c), ARG(ocp), ARG(tp), ARG(m)};
@@ -289,7 +289,7 @@ static enum sc_status wino_chunk(struct sc_clrt *rt, const struct sc_kernels *k,
         st = launch(rt, k->wino_gemm, "A Winograd product", a2, 6, 3, g2, l2, NULL, err);
     struct sc_arg a3[] = {ARG(m), ARG(ocp), ARG(tp), ARG(ty0), ARG(tx), ARG(n), ARG(g->oh),
                           ARG(g->ow), ARG(bias), ARG(out)};
-    size_t g3[3] = {round_up((size_t)(tx + 3) / 4, 4), round_up((size_t)n, 4), (size_t)g->oc};
+    size_t g3[3] = {(size_t)(tx + 15) / 16, round_up((size_t)n, 4), (size_t)g->oc};
     if (!st)
         st = launch(rt, k->wino_out, "A Winograd output transform", a3, 10, 3, g3, l1,
                     NULL, err);

@@ -207,6 +207,8 @@ START_TEST(test_winograd_shapes)
     run_wino_case(32, 17, 23, 32);
     run_wino_case(128, 12, 16, 128);
     run_wino_case(6, 9, 13, 5);     /* channels not a multiple of 16 */
+    run_wino_case(8, 9, 130, 16);   /* 16-tile items: padded start, whole, a 1-tile tail */
+    run_conv_full(4, 9, 140, 3, 1, 16, 1, 0, 0);   /* wide and valid: every item whole */
     run_conv_full(4, 9, 11, 3, 1, 16, 1, 0, 0);    /* valid: no padding */
     run_conv_full(4, 9, 11, 3, 1, 8, 1, 2, 1);     /* uneven padding */
     /* Wide enough to run in chunks of tile rows (scratch over SC_WINO_MAX_SCRATCH). */
