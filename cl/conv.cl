@@ -40,10 +40,23 @@ __kernel void conv2d(__global const float *in, int C, int H, int W,
 #define SC_ROW_SETUP(N)                                                             \
     __global const float *row = in + ((size_t)c * H + oy - pad_y + ky) * W;         \
     __global const float *src = row + x0;                                           \
-    float buf[N];                                                                   \
+    float buf[N + 16];                                                              \
     if (!fast)                                                                      \
-        for (int i = 0; i < N; i++)                                                 \
-            buf[i] = sc_at(row, x0 + i, W);
+        sc_row_fill(row, x0, W, N, buf);
+/* A border row segment into buf: whole vectors where they lie inside the
+ * row, bounds-checked values only for the vectors that straddle an edge. */
+inline void sc_row_fill(__global const float *row, int x0, int W, int n, float *buf)
+{
+    for (int i = 0; i < n; i += 16) {
+        int x = x0 + i;
+        if (x >= 0 && x + 16 <= W) {
+            vstore16(vload16(0, row + x), 0, buf + i);
+        } else {
+            for (int k = 0; k < 16; k++)
+                buf[i + k] = sc_at(row, x + k, W);
+        }
+    }
+}
 #define SC_TAP(off) (fast ? vload16(0, src + (off)) : vload16(0, buf + (off)))
 
 /* Stores a float16 of one channel's pixels xs.. of row oy (H x W output). */
@@ -199,9 +212,8 @@ __kernel void conv3s2_c16(__global const float *in, int C, int H, int W,
                 l2 = vload16(0, row + x0 + 2);
                 l3 = vload16(0, row + x0 + 18);
             } else {
-                float buf[34];
-                for (int i = 0; i < 34; i++)
-                    buf[i] = sc_at(row, x0 + i, W);
+                float buf[48];
+                sc_row_fill(row, x0, W, 34, buf);
                 l0 = vload16(0, buf);
                 l1 = vload16(0, buf + 16);
                 l2 = vload16(0, buf + 2);

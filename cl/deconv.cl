@@ -55,7 +55,7 @@ __kernel void deconv2x(__global const float *in, int C, int H, int W,
     if (j0 >= W || i >= H)
         return;
     int og = q >> 2, sub = (q & 3) * 4, o = og * 16 + sub;
-    int fast = i > 0 && j0 >= 1 && j0 + 16 <= W;
+    int fast = i > 0 && j0 >= 1 && j0 + 16 <= W, left = j0 == 0 && 16 <= W;
     __global const float *bp = bias + o;
     float16 p0 = (float16)(bp[0]), p1 = (float16)(bp[1]), p2 = (float16)(bp[2]),
             p3 = (float16)(bp[3]);
@@ -69,6 +69,12 @@ __kernel void deconv2x(__global const float *in, int C, int H, int W,
             l = vload16(0, row + j0 - 1);
             um = vload16(0, row - W + j0);
             ul = vload16(0, row - W + j0 - 1);
+        } else if (left) {   /* the row's first 16: the left neighbour of 0 is 0 */
+            uint16 sh = (uint16)(15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30);
+            m = vload16(0, row);
+            um = i > 0 ? vload16(0, row - W) : (float16)(0.0f);
+            l = shuffle2((float16)(0.0f), m, sh);
+            ul = shuffle2((float16)(0.0f), um, sh);
         } else {
             float b0[17], b1[17];
             for (int x = 0; x < 17; x++) {
