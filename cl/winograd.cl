@@ -26,6 +26,52 @@
     r3 = (m1) - (m2) + 8.0f * ((m3) - (m4)) + (m5);      \
 } while (0)
 
+/* The previous layer's instance norm applied as values are loaded (so its
+ * output never goes through memory; plan.c fuse_norms): mode 0 none,
+ * 1 y = a (x - m) + b, 2 then max(y, 0). The arithmetic is norm_apply's,
+ * so are the bits. Here each input value is loaded about twice, so the
+ * cost is small; the direct kernels reload values for every channel block
+ * and lost more than the saved pass, so only this transform takes it. */
+struct sc_pre {
+    float a, m, b;
+    int mode;
+};
+
+inline struct sc_pre sc_pre_of(__global const float2 *st, __global const float *scale,
+                               __global const float *shift, int mode, int c)
+{
+    struct sc_pre p = {1.0f, 0.0f, 0.0f, mode};
+    if (mode) {
+        float2 s = st[c];
+        p.a = scale[c] * s.y;
+        p.m = s.x;
+        p.b = shift[c];
+    }
+    return p;
+}
+
+inline float16 sc_pre16(float16 v, struct sc_pre p)
+{
+    if (!p.mode)
+        return v;
+    float16 y = fma(v - p.m, (float16)(p.a), (float16)(p.b));
+    return p.mode == 2 ? fmax(y, 0.0f) : y;
+}
+
+inline float sc_pre1(float v, struct sc_pre p)
+{
+    if (!p.mode)
+        return v;
+    float y = fma(v - p.m, p.a, p.b);
+    return p.mode == 2 ? fmax(y, 0.0f) : y;
+}
+
+/* sc_at through the norm: padding stays 0. */
+inline float sc_pre_at(__global const float *row, int x, int W, struct sc_pre p)
+{
+    return x >= 0 && x < W ? sc_pre1(row[x], p) : 0.0f;
+}
+
 /* A work item transforms 16 neighbouring tiles of one tile row and one
  * channel; vector lanes are tiles. Tile tx reads input columns
  * 4tx-pad_x .. +5, so the 16 tiles share one 66-value row segment, read as
@@ -33,27 +79,28 @@
  * 36 results are whole-vector stores that continue the neighbouring item's
  * (one sequential stream per transform position). */
 inline void wi_segment(__global const float *row, int x0, int W, int nval, float16 *q0,
-                       float16 *q1, float16 *q2, float16 *q3, float2 *q4)
+                       float16 *q1, float16 *q2, float16 *q3, float2 *q4, struct sc_pre p)
 {
     if (x0 >= 0 && x0 + 66 <= W) {
-        *q0 = vload16(0, row + x0);
-        *q1 = vload16(1, row + x0);
-        *q2 = vload16(2, row + x0);
-        *q3 = vload16(3, row + x0);
-        *q4 = vload2(0, row + x0 + 64);
+        *q0 = sc_pre16(vload16(0, row + x0), p);
+        *q1 = sc_pre16(vload16(1, row + x0), p);
+        *q2 = sc_pre16(vload16(2, row + x0), p);
+        *q3 = sc_pre16(vload16(3, row + x0), p);
+        *q4 = (float2)(sc_pre1(row[x0 + 64], p), sc_pre1(row[x0 + 65], p));
     } else if (x0 == -1 && 65 <= W) {   /* SAME padding 1: the segment starts at -1 */
-        float16 z = (float16)(0.0f), a0 = vload16(0, row), a1 = vload16(1, row),
-                a2 = vload16(2, row), a3 = vload16(3, row);
+        float16 z = (float16)(0.0f), a0 = sc_pre16(vload16(0, row), p),
+                a1 = sc_pre16(vload16(1, row), p), a2 = sc_pre16(vload16(2, row), p),
+                a3 = sc_pre16(vload16(3, row), p);
         uint16 sh = (uint16)(15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30);
         *q0 = shuffle2(z, a0, sh);
         *q1 = shuffle2(a0, a1, sh);
         *q2 = shuffle2(a1, a2, sh);
         *q3 = shuffle2(a2, a3, sh);
-        *q4 = (float2)(a3.sf, row[64]);
+        *q4 = (float2)(a3.sf, sc_pre1(row[64], p));
     } else {
         float b[80];
         for (int k = 0; k < 80; k++)
-            b[k] = k < nval ? sc_at(row, x0 + k, W) : 0.0f;
+            b[k] = k < nval ? sc_pre_at(row, x0 + k, W, p) : 0.0f;
         *q0 = vload16(0, b);
         *q1 = vload16(1, b);
         *q2 = vload16(2, b);
@@ -64,20 +111,23 @@ inline void wi_segment(__global const float *row, int x0, int W, int nval, float
 
 __kernel void wino_input(__global const float *in, int C, int H, int W, int pad_y,
                          int pad_x, int ty0, int tiles_x, int tiles_y, int TP,
-                         __global float *V)
+                         __global float *V, __global const float2 *nst,
+                         __global const float *nscale, __global const float *nshift,
+                         int nmode)
 {
     int tx = get_global_id(0) * 16, ty = get_global_id(1), c = get_global_id(2);
     if (tx >= tiles_x || ty >= tiles_y)
         return;
     __global const float *ip = in + (size_t)c * H * W;
     int y0 = (ty0 + ty) * 4 - pad_y, x0 = tx * 4 - pad_x, n = min(16, tiles_x - tx);
+    struct sc_pre pre = sc_pre_of(nst, nscale, nshift, nmode, c);
     float16 e[6][6];   /* e[i] = row i of the tiles times B */
     for (int i = 0; i < 6; i++) {
         int y = y0 + i;
         float16 q0 = (float16)(0.0f), q1 = q0, q2 = q0, q3 = q0;
         float2 q4 = (float2)(0.0f);
         if (y >= 0 && y < H)
-            wi_segment(ip + (size_t)y * W, x0, W, 4 * n + 2, &q0, &q1, &q2, &q3, &q4);
+            wi_segment(ip + (size_t)y * W, x0, W, 4 * n + 2, &q0, &q1, &q2, &q3, &q4, pre);
         float16 d0 = (float16)(q0.s048c, q1.s048c, q2.s048c, q3.s048c);
         float16 d1 = (float16)(q0.s159d, q1.s159d, q2.s159d, q3.s159d);
         float16 d2 = (float16)(q0.s26ae, q1.s26ae, q2.s26ae, q3.s26ae);

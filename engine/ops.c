@@ -124,6 +124,26 @@ enum sc_status sc_ops_launch(struct sc_clrt *rt, cl_kernel k, const char *what,
 }
 #define launch sc_ops_launch
 
+/* The four trailing arguments of the kernels that take sc_pre_norm. */
+#define PRE_ARGS(pre) ARG((pre).stats), ARG((pre).scale), ARG((pre).shift), ARG((pre).mode)
+
+static struct sc_pre_norm pre_of(const struct sc_conv_geom *g)
+{
+    struct sc_pre_norm none = {NULL, NULL, NULL, 0};
+    return g->pre ? *g->pre : none;
+}
+
+/* Only the Winograd input transform applies a previous norm. */
+static enum sc_status no_pre(struct sc_clrt *rt, const struct sc_conv_geom *g,
+                             struct sc_error *err)
+{
+    (void)rt;
+    return g->pre && g->pre->mode
+        ? sc_error_set(err, SC_ERR_ARG, "Internal error: a %dx%d stride-%d convolution "
+                       "cannot apply the previous norm.", g->k, g->k, g->stride)
+        : SC_OK;
+}
+
 static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
                             const struct sc_conv_geom *g, cl_mem wt, cl_mem bias, cl_mem out,
                             cl_event *ev, struct sc_error *err)
@@ -143,8 +163,9 @@ enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k, cl_me
                            const struct sc_conv_geom *g, cl_mem wt, cl_mem bias, cl_mem out,
                            cl_event *ev, struct sc_error *err)
 {
-    if (g->k == 9 && g->stride == 1)
-        return conv9(rt, k, in, g, wt, bias, out, ev, err);
+    enum sc_status st = no_pre(rt, g, err);
+    if (st)
+        return st;
     if (g->k == 3 && g->stride == 2) {
         struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                              ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh),
@@ -160,6 +181,8 @@ enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k, cl_me
         return launch(rt, k->conv3s2, "A convolution", a, 12, 3, gws,
                       rt->is_cpu ? lws : NULL, ev, err);
     }
+    if (g->k == 9 && g->stride == 1)
+        return conv9(rt, k, in, g, wt, bias, out, ev, err);
     struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(g->k),
                          ARG(g->stride), ARG(bias), ARG(g->py), ARG(g->px), ARG(out),
                          ARG(g->oc), ARG(g->oh), ARG(g->ow)};
@@ -174,6 +197,9 @@ enum sc_status sc_ops_conv_grouped(struct sc_clrt *rt, const struct sc_kernels *
                                    cl_mem bias, cl_mem out, cl_event *ev,
                                    struct sc_error *err)
 {
+    enum sc_status st = no_pre(rt, g, err);
+    if (st)
+        return st;
     struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                          ARG(g->k), ARG(g->stride), ARG(groups), ARG(g->py), ARG(g->px),
                          ARG(out), ARG(g->oc), ARG(g->oh), ARG(g->ow)};
@@ -186,6 +212,9 @@ enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k, cl_
                              const struct sc_conv_geom *g, cl_mem wt, cl_mem bias,
                              cl_mem out, cl_event *ev, struct sc_error *err)
 {
+    enum sc_status st = no_pre(rt, g, err);
+    if (st)
+        return st;
     if (g->k == 3 && g->stride == 2 && g->py == 0 && g->px == 0 && g->oh == 2 * g->h &&
         g->ow == 2 * g->w) {
         struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
@@ -273,11 +302,12 @@ static enum sc_status wino_chunk(struct sc_clrt *rt, const struct sc_kernels *k,
 {
     int tx = (g->ow + 3) / 4, tp = (int)round_up((size_t)tx * n, WINO_TP_ALIGN);
     int ocp = sc_ops_wino_ocp(g->oc);
+    struct sc_pre_norm pre = pre_of(g);
     struct sc_arg a1[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(g->py), ARG(g->px),
-                          ARG(ty0), ARG(tx), ARG(n), ARG(tp), ARG(v)};
+                          ARG(ty0), ARG(tx), ARG(n), ARG(tp), ARG(v), PRE_ARGS(pre)};
     size_t l1[3] = {1, 4, 1};   /* an item is 16 tiles of a row */
     size_t g1[3] = {(size_t)(tx + 15) / 16, round_up((size_t)n, 4), (size_t)g->c};
-    enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 11, 3,
+    enum sc_status st = launch(rt, k->wino_in, "A Winograd input transform", a1, 15, 3,
                                g1, l1, ev, err);
     struct sc_arg a2[] = {ARG(u), ARG(v), ARG(g->c), ARG(ocp), ARG(tp), ARG(m)};
     /* On a CPU one work-group per tile block (all output channels) keeps

@@ -10,15 +10,22 @@
 #define LX 16
 #define LY 4
 
-enum sc_status sc_ops_norm(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem x, cl_mem y,
-                           int c, int hw, float eps, cl_mem stats, cl_mem shift, cl_mem scale,
-                           int relu, cl_mem residual, cl_event *ev, struct sc_error *err)
+enum sc_status sc_ops_norm_stats(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem x,
+                                 int c, int hw, float eps, cl_mem stats, cl_event *ev,
+                                 struct sc_error *err)
 {
     size_t lws1 = k->stats_local, gws1 = lws1 * (size_t)c;
     struct sc_arg a1[] = {ARG(x), ARG(hw), ARG(eps), ARG(stats),
                           {lws1 * sizeof(float), NULL}};
-    enum sc_status st = launch(rt, k->norm_stats, "Instance-norm statistics", a1, 5,
-                               1, &gws1, &lws1, NULL, err);
+    return launch(rt, k->norm_stats, "Instance-norm statistics", a1, 5, 1, &gws1, &lws1,
+                  ev, err);
+}
+
+enum sc_status sc_ops_norm(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem x, cl_mem y,
+                           int c, int hw, float eps, cl_mem stats, cl_mem shift, cl_mem scale,
+                           int relu, cl_mem residual, cl_event *ev, struct sc_error *err)
+{
+    enum sc_status st = sc_ops_norm_stats(rt, k, x, c, hw, eps, stats, NULL, err);
     if (st)
         return st;
     int flags = (relu ? 1 : 0) | (residual ? 2 : 0);

@@ -15,11 +15,20 @@ struct sc_kernels {
     size_t stats_local;   /* power-of-two work-group size for norm_stats */
 };
 
+/* The previous layer's instance norm, applied by a convolution as it loads
+ * its input (stats from sc_ops_norm_stats): mode 1 affine, 2 then ReLU.
+ * Only sc_ops_conv3x3_wino takes it; the others refuse it. */
+struct sc_pre_norm {
+    cl_mem stats, scale, shift;
+    int mode;
+};
+
 /* A convolution's geometry: input c x h x w, output oc x oh x ow, zero
  * padding py, px before (the output size gives the rest). Biases are
  * zero-padded to a multiple of 16 floats. */
 struct sc_conv_geom {
     int c, h, w, oc, oh, ow, k, stride, py, px;
+    const struct sc_pre_norm *pre;   /* NULL: the input as it is */
 };
 
 /* Builds the embedded kernel sources once and creates every kernel. */
@@ -82,6 +91,12 @@ enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *
 enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
                              const struct sc_conv_geom *g, cl_mem wt, cl_mem bias,
                              cl_mem out, cl_event *ev, struct sc_error *err);
+
+/* stats[c] = (mean, 1/sqrt(var + eps)) of x, for a later sc_ops_norm's
+ * apply or a convolution's sc_pre_norm. */
+enum sc_status sc_ops_norm_stats(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem x,
+                                 int c, int hw, float eps, cl_mem stats, cl_event *ev,
+                                 struct sc_error *err);
 
 /* y = norm(x) with shift/scale, then relu if asked, then + residual if
  * residual is not NULL; y may be x. stats holds >= c float2. */

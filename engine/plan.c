@@ -207,6 +207,31 @@ static enum sc_status plan_alloc(struct sc_plan *p, int nblobs, int cap, struct 
     return SC_OK;
 }
 
+/* Can step n normalize its input as it loads it (sc_pre_norm)? The direct
+ * kernels reload each input value for every block of output channels, so
+ * there the norm costs more than the pass it saves (measured). */
+static int takes_pre(const struct step *n)
+{
+    return n->kind == ST_WINO;
+}
+
+/* A norm without a residual whose output only the next step reads, when
+ * that step can normalize as it loads: the norm computes its statistics
+ * only and the next step reads the norm's input, saving a write and a read
+ * of the whole tensor. uses[b]: how many layers read blob b. */
+static void fuse_norms(struct sc_plan *p, const int *uses, int out_blob)
+{
+    for (int i = 0; i + 1 < p->nsteps; i++) {
+        struct step *s = &p->steps[i], *n = &p->steps[i + 1];
+        if (s->kind != ST_NORM || s->src2 >= 0 || n->src != s->dst || n->src2 >= 0 ||
+            uses[s->dst] != 1 || s->dst == out_blob || !takes_pre(n))
+            continue;
+        s->stats_only = 1;
+        n->pre = s->relu ? 2 : 1;
+        n->src = s->src;
+    }
+}
+
 static void note_uses(struct sc_plan *p)
 {
     for (int b = 0; b < p->nblobs; b++)
@@ -253,6 +278,8 @@ enum sc_status sc_plan_init(struct sc_plan **out, struct sc_clrt *rt, const stru
         st = upload_step(rt, p, n, s, i, err);
         i = next;
     }
+    if (!st)
+        fuse_norms(p, uses, nl - 1);
     free(uses);
     if (st) {
         sc_plan_free(&p);

@@ -33,6 +33,9 @@ static int collect(struct sc_plan *p, struct item *it, int *blob_item, int *v_it
         blob_item[b] = -1;
     for (int i = 0; i < p->nsteps; i++) {
         struct step *s = &p->steps[i];
+        v_item[i] = m_item[i] = -1;
+        if (s->stats_only)   /* its output is never made */
+            continue;
         size_t need = (size_t)s->oc * p->dims[s->dst][0] * p->dims[s->dst][1];
         int elementwise = s->kind == ST_NORM || s->kind == ST_POINTWISE || s->kind == ST_ADD;
         int k = elementwise && s->last ? blob_item[s->src] : -1;

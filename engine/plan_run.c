@@ -81,8 +81,13 @@ static enum sc_status run_conv(struct sc_plan *p, struct step *s, struct sc_clrt
                                cl_event *ev, struct sc_error *err)
 {
     const int *in = p->dims[s->src], *o = p->dims[s->dst];
+    /* The previous step is the norm it applies (plan.c, fuse_norms). */
+    const struct step *norm = s->pre ? s - 1 : NULL;
+    struct sc_pre_norm pre = {b->stats, norm ? norm->scale : NULL,
+                              norm ? norm->shift : NULL, s->pre};
     struct sc_conv_geom g = {s->c, in[0], in[1], s->oc, o[0], o[1], s->k, s->stride,
-                             pad_before(s, in[0], 0), pad_before(s, in[1], 1)};
+                             pad_before(s, in[0], 0), pad_before(s, in[1], 1),
+                             s->pre ? &pre : NULL};
     cl_mem x = buf_of(p, b, s->src), y = buf_of(p, b, s->dst);
     switch (s->kind) {
     case ST_WINO:
@@ -106,6 +111,8 @@ static enum sc_status run_step(struct sc_plan *p, struct step *s, struct sc_clrt
     cl_mem x = buf_of(p, b, s->src), y = buf_of(p, b, s->dst), x2 = buf_of(p, b, s->src2);
     switch (s->kind) {
     case ST_NORM:
+        if (s->stats_only)
+            return sc_ops_norm_stats(rt, k, x, s->oc, hw, s->eps, b->stats, ev, err);
         return sc_ops_norm(rt, k, x, y, s->oc, hw, s->eps, b->stats, s->shift, s->scale,
                            s->relu, x2, ev, err);
     case ST_POINTWISE:

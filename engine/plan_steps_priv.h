@@ -23,6 +23,9 @@ struct step {
     float *cw, *cb;              /* its host matrices [oc][cond+1] (net.h) */
     size_t stage_off;            /* its scale, then shift, in a staging area */
     int last;                    /* src dies here (its buffer may be reused in place) */
+    int stats_only;              /* a norm applied by the next step as it loads */
+    int pre;                     /* reads src through the previous step's norm: 0 no,
+                                    1 affine, 2 affine then ReLU (sc_pre_norm) */
     /* per frame size */
     int v_slot, m_slot;          /* Winograd scratch */
     cl_event ev0, ev1;           /* profiling */

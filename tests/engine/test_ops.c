@@ -147,7 +147,7 @@ static void run_conv_full(int c, int h, int w, int k, int s, int oc, int g, int 
         sc_ops_wino_filter(f, c, oc, packed);
     else
         sc_ops_weights_pack(f, k, c, oc, 0, ob, packed);
-    struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pl};
+    struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pl, NULL};
     int cmax = c > sc_ops_wino_ocp(oc) ? c : sc_ops_wino_ocp(oc);
     size_t scratch = sc_ops_wino_scratch_floats(cmax, oh, ow);
     cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
@@ -217,6 +217,73 @@ START_TEST(test_winograd_shapes)
 }
 END_TEST
 
+/* The previous norm applied by the Winograd input transform (sc_pre_norm):
+ * against normalizing on the host, then convolving. Channel means far from
+ * 0 check the shift; mode 2 adds the ReLU; padding must stay 0. */
+static void run_wino_pre(int c, int h, int w, int oc, int mode)
+{
+    unsigned seed = 11;
+    size_t hw = (size_t)h * w, nin = (size_t)c * hw, nout = (size_t)oc * hw;
+    float eps = 1e-5f, *in = rand_floats(nin, 3, &seed), *normed = malloc(nin * 4);
+    float *scale = rand_floats((size_t)c, 2, &seed), *shift = rand_floats((size_t)c, 1, &seed);
+    float *f = rand_floats((size_t)9 * c * oc, 1, &seed), *bias = rand_floats((size_t)oc, 1, &seed);
+    float *ref = malloc(nout * 4), *got = malloc(nout * 4);
+    for (int ch = 0; ch < c; ch++) {
+        float *x = in + ch * hw, *y = normed + ch * hw;
+        double sum = 0, sq = 0;
+        for (size_t i = 0; i < hw; i++)
+            x[i] += 40.0f * (float)(ch % 3 - 1);
+        for (size_t i = 0; i < hw; i++)
+            sum += x[i];
+        double mean = sum / (double)hw;
+        for (size_t i = 0; i < hw; i++)
+            sq += (x[i] - mean) * (x[i] - mean);
+        double rstd = 1.0 / sqrt(sq / (double)hw + eps);
+        for (size_t i = 0; i < hw; i++) {
+            double v = (x[i] - mean) * rstd * scale[ch] + shift[ch];
+            y[i] = (float)(mode == 2 && v < 0 ? 0 : v);
+        }
+    }
+    ref_conv(normed, c, h, w, f, bias, 3, 1, 1, 1, 1, oc, h, w, ref);
+    long np = sc_ops_wino_filter_count(c, oc);
+    float *packed = malloc((size_t)np * 4);
+    sc_ops_wino_filter(f, c, oc, packed);
+    int cmax = c > sc_ops_wino_ocp(oc) ? c : sc_ops_wino_ocp(oc);
+    size_t scratch = sc_ops_wino_scratch_floats(cmax, h, w);
+    cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
+           dout = buf(NULL, nout), dv = buf(NULL, scratch), dm = buf(NULL, scratch),
+           dst = buf(NULL, 2 * (size_t)c), dsc = buf(scale, (size_t)c),
+           dsh = buf(shift, (size_t)c);
+    struct sc_pre_norm pre = {dst, dsc, dsh, mode};
+    struct sc_conv_geom geo = {c, h, w, oc, h, w, 3, 1, 1, 1, &pre};
+    struct sc_error err;
+    enum sc_status st = sc_ops_norm_stats(&rt, &kern, din, c, (int)hw, eps, dst, NULL, &err);
+    if (!st)
+        st = sc_ops_conv3x3_wino(&rt, &kern, din, &geo, dw, db, dv, dm, dout, NULL, &err);
+    ck_assert_msg(st == SC_OK, "%s", err.msg);
+    get(dout, got, nout);
+    double d = max_diff(ref, got, nout);
+    ck_assert_msg(d < 5e-5, "wino with norm mode %d c%d %dx%d oc%d: max diff %g", mode, c, w,
+                  h, oc, d);
+    /* The direct kernels refuse it (only the Winograd transform applies it). */
+    struct sc_conv_geom s2 = {c, h, w, oc, (h + 1) / 2, (w + 1) / 2, 3, 2, 0, 0, &pre};
+    ck_assert_int_eq(sc_ops_conv(&rt, &kern, din, &s2, dw, db, dout, NULL, &err), SC_ERR_ARG);
+    cl_mem all[] = {din, dw, db, dout, dv, dm, dst, dsc, dsh};
+    for (int i = 0; i < 9; i++)
+        clReleaseMemObject(all[i]);
+    free(in); free(normed); free(scale); free(shift); free(f); free(bias); free(ref);
+    free(got); free(packed);
+}
+
+START_TEST(test_winograd_pre_norm)
+{
+    run_wino_pre(5, 9, 13, 16, 1);     /* the slow border path only */
+    run_wino_pre(5, 9, 13, 16, 2);
+    run_wino_pre(6, 10, 130, 8, 1);    /* shifted start, whole items, a tail */
+    run_wino_pre(3, 6, 140, 5, 2);     /* the same with the ReLU */
+}
+END_TEST
+
 /* Any kernel size and stride, explicit padding, groups and depthwise. */
 START_TEST(test_conv_general)
 {
@@ -247,7 +314,7 @@ static void run_deconv_full(int c, int h, int w, int oc, int k, int s, int pt, i
     float *packed = malloc((size_t)np * 4);
     ref_deconv(in, c, h, w, f, bias, k, s, pt, pt, oc, oh, ow, ref);
     sc_ops_weights_pack(f, k, c, oc, 1, sc_ops_pack_block(k, s, oc, 1), packed);
-    struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pt};
+    struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pt, NULL};
     cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
            dout = buf(NULL, nout);
     struct sc_error err;
@@ -431,4 +498,5 @@ static const struct sc_test_opts opts = {
     .name = "ops", .setup_once = setup, .teardown_once = teardown,
 };
 SC_TEST_MAIN(&opts, test_conv_shapes, test_deconv_shapes, test_winograd_shapes,
+             test_winograd_pre_norm,
              test_conv_general, test_norm, test_image_kernels, test_build_failure_log)
