@@ -280,17 +280,23 @@ void sc_ops_wino_filter(const float *tf, int c, int oc, float *u)
         }
 }
 
-int sc_ops_wino_chunk_rows(int cmax, int h, int w)
+size_t sc_ops_wino_limit(const struct sc_clrt *rt)
+{
+    return rt->is_cpu ? (size_t)1 << 21 : (size_t)1 << 24;
+}
+
+int sc_ops_wino_chunk_rows(int cmax, int h, int w, size_t limit)
 {
     size_t tx = (size_t)(w + 3) / 4, ty = (size_t)(h + 3) / 4;
-    size_t rows = SC_WINO_MAX_SCRATCH / (36 * (size_t)cmax * tx + 1);
+    size_t rows = limit / (36 * (size_t)cmax * tx + 1);
     return (int)(rows < 1 ? 1 : rows > ty ? ty : rows);
 }
 
-size_t sc_ops_wino_scratch_floats(int cmax, int h, int w)
+size_t sc_ops_wino_scratch_floats(int cmax, int h, int w, size_t limit)
 {
     size_t tx = (size_t)(w + 3) / 4;
-    size_t tp = round_up(tx * (size_t)sc_ops_wino_chunk_rows(cmax, h, w), WINO_TP_ALIGN);
+    size_t tp = round_up(tx * (size_t)sc_ops_wino_chunk_rows(cmax, h, w, limit),
+                         WINO_TP_ALIGN);
     return 36 * (size_t)cmax * tp;
 }
 
@@ -332,7 +338,8 @@ enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *
                                    struct sc_error *err)
 {
     int ocp = sc_ops_wino_ocp(g->oc), ty = (g->oh + 3) / 4;
-    int rows = sc_ops_wino_chunk_rows(g->c > ocp ? g->c : ocp, g->oh, g->ow);
+    int rows = sc_ops_wino_chunk_rows(g->c > ocp ? g->c : ocp, g->oh, g->ow,
+                                      sc_ops_wino_limit(rt));
     enum sc_status st = SC_OK;
     for (int ty0 = 0; !st && ty0 < ty; ty0 += rows)
         st = wino_chunk(rt, k, in, g, u, bias, v, m, out, ty0,

@@ -70,17 +70,19 @@ long sc_ops_wino_filter_count(int c, int oc);
 void sc_ops_wino_filter(const float *tf, int c, int oc, float *u);
 
 /* Large planes run in chunks of tile rows, each chunk's scratch at most
- * SC_WINO_MAX_SCRATCH floats (or one row of tiles). 8 MB keeps a chunk's
- * transformed tiles in the last-level cache from one kernel to the next:
- * at 640x480 the residual layers ran 17% faster than in one 22 MB pass.
+ * limit floats (or one row of tiles), limit being sc_ops_wino_limit: on a
+ * CPU 8 MB, which keeps a chunk's transformed tiles in the last-level cache
+ * from one kernel to the next (at 640x480 the residual layers ran 17%
+ * faster than in one 22 MB pass); elsewhere 64 MB, few large launches.
  * cmax is the larger of the input channels and sc_ops_wino_ocp(oc); the
  * scratch floats v and m each need for an h x w output. */
-#define SC_WINO_MAX_SCRATCH ((size_t)1 << 21)
-int sc_ops_wino_chunk_rows(int cmax, int h, int w);
-size_t sc_ops_wino_scratch_floats(int cmax, int h, int w);
+size_t sc_ops_wino_limit(const struct sc_clrt *rt);
+int sc_ops_wino_chunk_rows(int cmax, int h, int w, size_t limit);
+size_t sc_ops_wino_scratch_floats(int cmax, int h, int w, size_t limit);
 
 /* out = conv3x3(in) + bias through scratch buffers v and m, each of
- * sc_ops_wino_scratch_floats(max(c, sc_ops_wino_ocp(oc)), oh, ow) floats. */
+ * sc_ops_wino_scratch_floats(max(c, sc_ops_wino_ocp(oc)), oh, ow,
+ * sc_ops_wino_limit(rt)) floats. */
 enum sc_status sc_ops_conv3x3_wino(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
                                    const struct sc_conv_geom *g, cl_mem u, cl_mem bias,
                                    cl_mem v, cl_mem m, cl_mem out, cl_event *ev,

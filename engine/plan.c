@@ -256,6 +256,7 @@ enum sc_status sc_plan_init(struct sc_plan **out, struct sc_clrt *rt, const stru
     snprintf(p->name, sizeof p->name, "%s", sc_net_name(n));
     p->io = *sc_net_io(n);
     p->vec_len = sc_net_vec_len(n);
+    p->wino_limit = sc_ops_wino_limit(rt);
     int nl = sc_net_count(n);
     enum sc_status st = plan_alloc(p, nl, nl, err);
     int *uses = st ? NULL : calloc((size_t)nl, sizeof *uses);

@@ -48,7 +48,7 @@ static int collect(struct sc_plan *p, struct item *it, int *blob_item, int *v_it
         if (s->kind == ST_WINO) {
             int c = s->c > sc_ops_wino_ocp(s->oc) ? s->c : sc_ops_wino_ocp(s->oc);
             size_t scratch = sc_ops_wino_scratch_floats(c, p->dims[s->dst][0],
-                                                        p->dims[s->dst][1]);
+                                                        p->dims[s->dst][1], p->wino_limit);
             v_item[i] = add_item(it, &n, scratch, i);
             m_item[i] = add_item(it, &n, scratch, i);
         }

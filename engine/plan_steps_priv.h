@@ -36,6 +36,7 @@ struct sc_plan {
     struct sc_net_io io;
     struct step *steps;
     int nsteps, nblobs, out_blob, max_norm_c;
+    size_t wino_limit;           /* sc_ops_wino_limit of the device */
     uint64_t bytes;
     int *chans, *last_use;       /* per blob */
     int (*dims)[2];              /* per blob, for the current size */

@@ -149,7 +149,7 @@ static void run_conv_full(int c, int h, int w, int k, int s, int oc, int g, int 
         sc_ops_weights_pack(f, k, c, oc, 0, ob, packed);
     struct sc_conv_geom geo = {c, h, w, oc, oh, ow, k, s, pt, pl, NULL};
     int cmax = c > sc_ops_wino_ocp(oc) ? c : sc_ops_wino_ocp(oc);
-    size_t scratch = sc_ops_wino_scratch_floats(cmax, oh, ow);
+    size_t scratch = sc_ops_wino_scratch_floats(cmax, oh, ow, sc_ops_wino_limit(&rt));
     cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
            dout = buf(NULL, nout), dv = buf(NULL, scratch), dm = buf(NULL, scratch);
     struct sc_error err;
@@ -211,8 +211,9 @@ START_TEST(test_winograd_shapes)
     run_conv_full(4, 9, 140, 3, 1, 16, 1, 0, 0);   /* wide and valid: every item whole */
     run_conv_full(4, 9, 11, 3, 1, 16, 1, 0, 0);    /* valid: no padding */
     run_conv_full(4, 9, 11, 3, 1, 8, 1, 2, 1);     /* uneven padding */
-    /* Wide enough to run in chunks of tile rows (scratch over SC_WINO_MAX_SCRATCH). */
-    ck_assert_int_lt(sc_ops_wino_chunk_rows(256, 181, 179), (181 + 3) / 4);
+    /* Wide enough to run in chunks of tile rows (scratch over the limit). */
+    ck_assert_int_lt(sc_ops_wino_chunk_rows(256, 181, 179, sc_ops_wino_limit(&rt)),
+                     (181 + 3) / 4);
     run_conv_full(256, 181, 179, 3, 1, 1, 1, 1, 1);
 }
 END_TEST
@@ -249,7 +250,7 @@ static void run_wino_pre(int c, int h, int w, int oc, int mode)
     float *packed = malloc((size_t)np * 4);
     sc_ops_wino_filter(f, c, oc, packed);
     int cmax = c > sc_ops_wino_ocp(oc) ? c : sc_ops_wino_ocp(oc);
-    size_t scratch = sc_ops_wino_scratch_floats(cmax, h, w);
+    size_t scratch = sc_ops_wino_scratch_floats(cmax, h, w, sc_ops_wino_limit(&rt));
     cl_mem din = buf(in, nin), dw = buf(packed, (size_t)np), db = bias_buf(bias, oc),
            dout = buf(NULL, nout), dv = buf(NULL, scratch), dm = buf(NULL, scratch),
            dst = buf(NULL, 2 * (size_t)c), dsc = buf(scale, (size_t)c),
