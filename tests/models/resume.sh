@@ -36,8 +36,18 @@ pass "a retry resumes within the run"
 serve "$M" --rate 400000
 "$STYLECAM_BIN" download --dest "$D" wave >"$SCRATCH/i.out" 2>"$SCRATCH/i.err" &
 pid=$!
-WAIT_PID=$pid wait_for "$PATIENCE" "a part of wave" \
-	sh -c "find '$D/.partial/wave' -name '*.part' -size +20k 2>/dev/null | grep -q ."
+# A part 20 kB in of a file at least 500 kB long: over a second left at
+# this rate, so the SIGINT lands while it is still a part, even when a
+# loaded machine is slow to send the signal (a small file could finish
+# first and leave no part at all).
+big_part() {
+	for p in $(find "$D/.partial/wave" -name '*.part' -size +20k 2>/dev/null); do
+		f=${p##*/}
+		[ "$(stat -c %s "$MIRROR/wave/${f%.part}")" -ge 500000 ] && return 0
+	done
+	return 1
+}
+WAIT_PID=$pid wait_for "$PATIENCE" "a part of a large file of wave" big_part
 kill -INT "$pid"
 wait_exit "$pid"
 sed 's/^/  | /' "$SCRATCH/i.out" "$SCRATCH/i.err"
