@@ -144,6 +144,21 @@ static enum sc_status no_pre(struct sc_clrt *rt, const struct sc_conv_geom *g,
         : SC_OK;
 }
 
+/* nblk channel blocks x nx pixel blocks x ny rows, the channel blocks along
+ * dimension 0 and on a CPU all in one work-group: PoCL runs work-groups in
+ * order, so the blocks reading the same input rows run back to back
+ * (blocks in dimension 2 would each sweep the whole input from memory). */
+static enum sc_status launch_blocks(struct sc_clrt *rt, cl_kernel kern, const char *what,
+                                    const struct sc_arg *a, int nargs, size_t nblk, size_t nx,
+                                    size_t ny, cl_event *ev, struct sc_error *err)
+{
+    size_t lb = nblk;
+    while (lb > 1 && (lb > rt->max_wg || nblk % lb))
+        lb--;
+    size_t lws[3] = {lb, 1, 1}, gws[3] = {nblk, nx, ny};
+    return launch(rt, kern, what, a, nargs, 3, gws, rt->is_cpu ? lws : NULL, ev, err);
+}
+
 static enum sc_status conv9(struct sc_clrt *rt, const struct sc_kernels *k, cl_mem in,
                             const struct sc_conv_geom *g, cl_mem wt, cl_mem bias, cl_mem out,
                             cl_event *ev, struct sc_error *err)
@@ -170,16 +185,9 @@ enum sc_status sc_ops_conv(struct sc_clrt *rt, const struct sc_kernels *k, cl_me
         struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                              ARG(g->py), ARG(g->px), ARG(out), ARG(g->oc), ARG(g->oh),
                              ARG(g->ow)};
-        /* Channel blocks along dimension 0, one work-group per pixel block
-         * on a CPU: the blocks reading the same input rows run back to back
-         * (blocks in dimension 2 re-read the whole input from memory). */
-        size_t ng = round_up((size_t)g->oc, 16) / 16, lg = ng;
-        while (lg > rt->max_wg)
-            lg /= 2;
-        size_t lws[3] = {lg, 1, 1};
-        size_t gws[3] = {ng, (size_t)(g->ow + 15) / 16, (size_t)g->oh};
-        return launch(rt, k->conv3s2, "A convolution", a, 12, 3, gws,
-                      rt->is_cpu ? lws : NULL, ev, err);
+        return launch_blocks(rt, k->conv3s2, "A convolution", a, 12,
+                             round_up((size_t)g->oc, 16) / 16, (size_t)(g->ow + 15) / 16,
+                             (size_t)g->oh, ev, err);
     }
     if (g->k == 9 && g->stride == 1)
         return conv9(rt, k, in, g, wt, bias, out, ev, err);
@@ -219,15 +227,10 @@ enum sc_status sc_ops_deconv(struct sc_clrt *rt, const struct sc_kernels *k, cl_
         g->ow == 2 * g->w) {
         struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                              ARG(out), ARG(g->oc)};
-        /* Output channels in quads along dimension 0, all in one work-group
-         * on a CPU, so the quads sharing an input row run back to back. */
-        size_t nq = round_up((size_t)g->oc, 16) / 4, lq = nq;
-        while (lq > rt->max_wg)
-            lq /= 2;
-        size_t lws[3] = {lq, 1, 1};
-        size_t gws[3] = {nq, (size_t)(g->w + 15) / 16, (size_t)g->h};
-        return launch(rt, k->deconv, "A transposed convolution", a, 8, 3, gws,
-                      rt->is_cpu ? lws : NULL, ev, err);
+        /* 16 input pixels x 4 output channels an item */
+        return launch_blocks(rt, k->deconv, "A transposed convolution", a, 8,
+                             round_up((size_t)g->oc, 16) / 4, (size_t)(g->w + 15) / 16,
+                             (size_t)g->h, ev, err);
     }
     struct sc_arg a[] = {ARG(in), ARG(g->c), ARG(g->h), ARG(g->w), ARG(wt), ARG(bias),
                          ARG(g->k), ARG(g->stride), ARG(g->py), ARG(g->px), ARG(out),
