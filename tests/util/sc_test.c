@@ -135,6 +135,35 @@ void sc_test_rmtree(const char *dir)
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+float *sc_test_read_floats(const char *path, size_t *n)
+{
+    size_t len = 0, k = 0;
+    char *b = sc_test_read_file(path, &len);
+    size_t pl = strlen(path);
+    if (!b || pl < 4 || strcmp(path + pl - 4, ".txt") != 0) {
+        *n = len / sizeof(float);
+        return (float *)b;
+    }
+    float *v = malloc((len / 2 + 1) * sizeof *v);   /* a value takes 2+ chars */
+    char *p = b, *end;
+    while (v) {
+        float x = strtof(p, &end);
+        if (end == p)
+            break;
+        v[k++] = x;
+        p = end;
+    }
+    while (v && *p && strchr(" \t\r\n", *p))
+        p++;
+    if (v && *p) {   /* something that is not a number */
+        free(v);
+        v = NULL;
+    }
+    free(b);
+    *n = k;
+    return v;
+}
+
 char *sc_test_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

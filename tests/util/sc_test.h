@@ -75,6 +75,11 @@ void sc_test_rmtree(const char *dir);
  * NULL) its size. NULL when it cannot be read. */
 char *sc_test_read_file(const char *path, size_t *len);
 
+/* Floats from path: raw little-endian float32, or text (one value a line,
+ * as "%.9g", which round-trips exactly) when the name ends in ".txt".
+ * Malloc'd; *n their count; NULL when unreadable or malformed. */
+float *sc_test_read_floats(const char *path, size_t *n);
+
 /* Writes n bytes to path (created or truncated); 0 on success. */
 int sc_test_write_file(const char *path, const void *data, size_t n);
 

@@ -12,13 +12,12 @@
 # 1. checks that the oracle reproduces ../shared/golden-arbitrary bit for bit;
 #    and that prep.py makes its input pictures pixel for pixel;
 # 2. style pictures: each image centre-cropped to a square, INTER_AREA to
-#    256x256 → style_<name>_256.png; the predictor → style_vector_<name>.f32
-#    (coffee: the golden files themselves);
+#    256x256 → style_<name>_256.png; the predictor → style_vector_<name>.txt
+#    (100 values as text; coffee: the golden files themselves);
 # 3. content pictures: chelsea centre-cropped to the aspect ratio, INTER_AREA
 #    to W×H → chelsea_<W>x<H>.png (384x384: golden's chelsea_384.png); the
 #    transformer (patched in memory for sizes other than 384x384) →
-#    chelsea_<W>x<H>.<style>.png (round(float32(x*255))), and one float output
-#    chelsea_320x240.coffee.f32.
+#    chelsea_<W>x<H>.<style>.png (round(float32(x*255))).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../.." && pwd)
@@ -67,15 +66,18 @@ for a, b in (('s.png', 'style_coffee_256.png'), ('c.png', 'chelsea_384.png')):
         sys.exit('prep.py does not make golden-arbitrary/' + b)
 PY
 
-rm -rf "$out"/*.png "$out"/*.f32 "$out"/SHA256SUMS
+rm -rf "$out"/*.png "$out"/*.txt "$out"/SHA256SUMS
 mkdir -p "$out"
 # 2. Style vectors.
 declare -A style_src=([astronaut]=astronaut.png [hubble]=hubble_deep_field.jpg [rocket]=rocket.jpg
   [chelsea]=chelsea.png)
-vector() { if [ "$1" = coffee ]; then echo "$golden/style_vector_coffee.f32"; else echo "$out/style_vector_$1.f32"; fi; }
+vector() { if [ "$1" = coffee ]; then echo "$golden/style_vector_coffee.f32"; else echo "$tmp/style_vector_$1.f32"; fi; }
 for s in astronaut hubble rocket chelsea; do
   prep "$images/${style_src[$s]}" 256x256 "$out/style_${s}_256.png"
-  oracle predict "$predictor" "$out/style_${s}_256.png" "$out/style_vector_${s}.f32"
+  oracle predict "$predictor" "$out/style_${s}_256.png" "$tmp/style_vector_${s}.f32"
+  # As text, one value a line ("%.9g" reads back to the same float32).
+  python3 -c 'import struct, sys; d = open(sys.argv[1], "rb").read(); sys.stdout.write("".join("%.9g\n" % x for x in struct.unpack("<%df" % (len(d) // 4), d)))' \
+    "$tmp/style_vector_${s}.f32" > "$out/style_vector_${s}.txt"
 done
 
 # 3. Stylized content: size → styles.
@@ -89,9 +91,8 @@ for size in 384x384 320x240 640x480; do
   fi
   for s in ${styles[$size]}; do
     oracle transfer "$transformer" "$content" "$(vector $s)" "$tmp/o.f32" "$out/chelsea_$size.$s.png"
-    if [ "$size.$s" = 320x240.coffee ]; then cp "$tmp/o.f32" "$out/chelsea_$size.$s.f32"; fi
   done
 done
-(cd "$out" && sha256sum -- *.png *.f32 > SHA256SUMS)
+(cd "$out" && sha256sum -- *.png *.txt > SHA256SUMS)
 echo "references in $out:"
 ls -l "$out"

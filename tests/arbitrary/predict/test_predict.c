@@ -50,7 +50,7 @@ static void teardown_once(void)
     sc_test_rmtree(dir);
 }
 
-/* The golden pair, then every style_vector_<name>.f32 in the refs folder
+/* The golden pair, then every style_vector_<name>.txt in the refs folder
  * with its style_<name>_256.png. */
 static int list_refs(struct ref *r)
 {
@@ -64,7 +64,7 @@ static int list_refs(struct ref *r)
     while (d && (e = readdir(d)) && n < MAX_REFS) {
         size_t len = strlen(e->d_name);
         if (strncmp(e->d_name, "style_vector_", 13) || len < 18 || len > 100 ||
-            strcmp(e->d_name + len - 4, ".f32"))
+            strcmp(e->d_name + len - 4, ".txt"))
             continue;
         snprintf(r[n].name, sizeof r[n].name, "%.*s", (int)(len - 17), e->d_name + 13);
         snprintf(r[n].vec, sizeof r[n].vec, "%s/%s", rd, e->d_name);
@@ -82,10 +82,10 @@ static int list_refs(struct ref *r)
 
 static void load_vec(const char *path, float v[SC_STYLE_VEC])
 {
-    size_t len = 0;
-    char *b = sc_test_read_file(path, &len);
-    ck_assert_msg(b && len == 4 * SC_STYLE_VEC, "%s should hold 100 float32", path);
-    memcpy(v, b, 4 * SC_STYLE_VEC);
+    size_t n = 0;
+    float *b = sc_test_read_floats(path, &n);
+    ck_assert_msg(b && n == SC_STYLE_VEC, "%s should hold 100 floats", path);
+    memcpy(v, b, sizeof(float) * SC_STYLE_VEC);
     free(b);
 }
 
@@ -240,7 +240,7 @@ START_TEST(test_area_resize_is_opencvs)
             sc_test_shared_path(vec, sizeof vec, pairs[i][2]);
         } else {
             snprintf(png, sizeof png, "%s/style_%s_256.png", rd ? rd : ".", pairs[i][1]);
-            snprintf(vec, sizeof vec, "%s/style_vector_%s.f32", rd ? rd : ".", pairs[i][1]);
+            snprintf(vec, sizeof vec, "%s/style_vector_%s.txt", rd ? rd : ".", pairs[i][1]);
         }
         uint8_t *a, *b;
         int w, h, w2, h2;

@@ -99,7 +99,7 @@ static void vector_path(const char *refs, const char *name, char *p, size_t n)
     if (strcmp(name, "coffee") == 0)
         sc_test_shared_path(p, n, "golden-arbitrary/style_vector_coffee.f32");
     else
-        snprintf(p, n, "%s/style_vector_%s.f32", refs, name);
+        snprintf(p, n, "%s/style_vector_%s.txt", refs, name);
 }
 
 /* One reference "chelsea_WxH.STYLE.png" (and its .f32 when there is one). */

@@ -30,10 +30,8 @@ struct sc_net *tr_convert(void)
 
 float *tr_read_f32(const char *path, size_t *n)
 {
-    size_t bytes;
-    float *v = (float *)sc_test_read_file(path, &bytes);
+    float *v = sc_test_read_floats(path, n);
     ck_assert_msg(v != NULL, "cannot read %s", path);
-    *n = bytes / sizeof *v;
     return v;
 }
 
